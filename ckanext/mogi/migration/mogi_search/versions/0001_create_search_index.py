@@ -1,0 +1,49 @@
+"""Create the PostgreSQL search table and its indexes.
+
+Revision ID: 0001_search_index
+Revises:
+Create Date: 2026-11-24
+"""
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
+
+revision = "0001_search_index"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+TABLE = "mogi_search_index"
+
+
+def upgrade() -> None:
+    op.create_table(
+        TABLE,
+        sa.Column("index_id", sa.UnicodeText, primary_key=True),
+        sa.Column("id", sa.UnicodeText, nullable=False),
+        sa.Column("name", sa.UnicodeText),
+        sa.Column("site_id", sa.UnicodeText, nullable=False),
+        sa.Column("doc", JSONB, nullable=False),
+        sa.Column("data_dict", sa.UnicodeText),
+        sa.Column("validated_data_dict", sa.UnicodeText),
+        sa.Column("fields", JSONB, nullable=False),
+        sa.Column("ftext", JSONB, nullable=False),
+        sa.Column("tsv", TSVECTOR, nullable=False),
+        sa.Column("metadata_created", sa.DateTime(timezone=True)),
+        sa.Column("metadata_modified", sa.DateTime(timezone=True)),
+        sa.Column("title_sort", sa.UnicodeText),
+    )
+    op.create_index(f"{TABLE}_site_id_idx", TABLE, ["site_id", "id"])
+    op.create_index(f"{TABLE}_name_idx", TABLE, ["name"])
+    op.create_index(f"{TABLE}_modified_idx", TABLE, ["metadata_modified"])
+    op.create_index(f"{TABLE}_title_idx", TABLE, ["title_sort"])
+    op.create_index(
+        f"{TABLE}_fields_idx", TABLE, ["fields"],
+        postgresql_using="gin", postgresql_ops={"fields": "jsonb_path_ops"},
+    )
+    op.create_index(f"{TABLE}_tsv_idx", TABLE, ["tsv"], postgresql_using="gin")
+
+
+def downgrade() -> None:
+    op.drop_table(TABLE)

@@ -1,0 +1,294 @@
+"""Lucene/Solr query syntax -> one parameterised SQL predicate.
+
+``q`` (when fielded), ``fq`` and ``fq_list`` are parsed with luqum and
+translated node by node. Values never reach the SQL text: every value is a
+bound parameter; field names are bound too (as JSON keys), and checked.
+
+Semantics follow Solr's standard parser with CKAN's ``q.op=AND``: bare
+clauses are required, ``+`` required, ``-``/``NOT`` excluded, ``OR`` any;
+a purely negative clause set matches everything else (Solr adds ``*:*``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from typing import Any
+
+from ckan.common import _
+from ckan.lib.search.common import SearchQueryError
+from dateutil.relativedelta import relativedelta
+from luqum import tree
+from luqum.exceptions import ParseError
+from luqum.parser import parser
+
+from . import text
+from .fields import Kind, kind_of
+
+DEFAULT_FIELD = "text"
+_FIELD_RE = re.compile(r"^[A-Za-z0-9_.\-]+$")
+_ESCAPE_RE = re.compile(r"\\(.)")
+_NUMBER_RE = r"^-?[0-9]+(\.[0-9]+)?$"
+_DATE_MATH_RE = re.compile(r"([+-])(\d+)([A-Z]+)|/([A-Z]+)")
+_UNITS = {
+    "YEAR": "years", "MONTH": "months", "DAY": "days", "DATE": "days",
+    "HOUR": "hours", "MINUTE": "minutes", "SECOND": "seconds",
+}
+_TRUNCATE = ("YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND")
+
+
+class QueryError(SearchQueryError):
+    """A query the user wrote that cannot be run; the message says why."""
+
+
+@dataclass
+class Params:
+    """Bound parameters of one SQL statement."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def __call__(self, value: Any) -> str:
+        name = f"p{len(self.values)}"
+        self.values[name] = value
+        return f":{name}"
+
+
+class Occur(Enum):
+    MUST = "must"
+    SHOULD = "should"
+    MUST_NOT = "must_not"
+
+
+@dataclass
+class Translation:
+    """A SQL predicate plus the positive text terms it searched (for ranking)."""
+
+    sql: str
+    rank_terms: list[str] = field(default_factory=list)
+
+
+def parse(query: str) -> tree.Item:
+    """Parse Lucene syntax, or raise a :class:`QueryError` in Portuguese."""
+    try:
+        return parser.parse(query)
+    except (ParseError, TypeError, ValueError) as error:
+        raise QueryError(
+            _('The search query "{query}" could not be understood: check quotes, '
+              "parentheses and operators ({error}).").format(query=query, error=error)
+        ) from error
+
+
+def translate(query: str, params: Params) -> Translation:
+    """Translate one Lucene query string into a SQL predicate over ``s``."""
+    if query.strip() in ("", "*:*", "*"):
+        return Translation("TRUE")
+    translator = _Translator(params)
+    sql = translator.node(parse(query), DEFAULT_FIELD)
+    return Translation(sql, translator.rank_terms)
+
+
+def unescape(value: str) -> str:
+    return _ESCAPE_RE.sub(r"\1", value)
+
+
+def has_wildcard(value: str) -> bool:
+    return bool(re.search(r"(?<!\\)[*?]", value))
+
+
+def tsquery_for(terms: list[str], prefix: bool = False) -> str:
+    """A tsquery matching ``terms`` as a phrase (terms are ``[a-z0-9]+``)."""
+    suffix = ":*" if prefix else ""
+    return " <-> ".join(f"'{t}'{suffix}" for t in terms)
+
+
+def parse_date(value: str, now: dt.datetime | None = None) -> dt.datetime:
+    """A Solr date or date-math expression (``NOW-1DAY/DAY``) as a datetime."""
+    now = now or dt.datetime.now(dt.UTC)
+    raw = value.strip().upper()
+    if raw.startswith("NOW"):
+        base, rest = now, raw[3:]
+    else:
+        head = re.match(r"^\d{4}-\d{2}-\d{2}(T[0-9:.]+Z?)?", raw)
+        if not head:
+            raise QueryError(_('"{value}" is not a date; use 2024-01-31T00:00:00Z or '
+                               "NOW-1DAY.").format(value=value))
+        base = dt.datetime.fromisoformat(head.group(0).rstrip("Z"))
+        base = base if base.tzinfo else base.replace(tzinfo=dt.UTC)
+        rest = raw[head.end():]
+    position = 0
+    for match in _DATE_MATH_RE.finditer(rest):
+        if match.start() != position:
+            break
+        position = match.end()
+        sign, amount, unit, round_unit = match.groups()
+        if round_unit:
+            base = _truncate(base, round_unit.rstrip("S"), value)
+        else:
+            delta = _UNITS.get(unit.rstrip("S"))
+            if not delta:
+                break
+            step = relativedelta(**{delta: int(amount)})
+            base = base + step if sign == "+" else base - step
+    if position != len(rest):
+        raise QueryError(_('"{value}" is not a valid date expression.').format(value=value))
+    return base
+
+
+def _truncate(moment: dt.datetime, unit: str, original: str) -> dt.datetime:
+    unit = "DAY" if unit == "DATE" else unit
+    if unit not in _TRUNCATE:
+        raise QueryError(_('"{value}" is not a valid date expression.').format(value=original))
+    keep = _TRUNCATE.index(unit)
+    names = ("month", "day", "hour", "minute", "second", "microsecond")
+    reset = {name: (1 if name in ("month", "day") else 0) for name in names[keep:]}
+    return moment.replace(**reset)
+
+
+class _Translator:
+    def __init__(self, params: Params) -> None:
+        self.p = params
+        self.rank_terms: list[str] = []
+
+    # -- structure ---------------------------------------------------------
+
+    def node(self, node: tree.Item, fieldname: str) -> str:
+        if isinstance(node, tree.SearchField):
+            return self.search_field(node)
+        if isinstance(node, tree.Group | tree.FieldGroup):
+            return self.node(node.expr, fieldname)
+        if isinstance(node, tree.AndOperation | tree.UnknownOperation):
+            return self.boolean(node, fieldname, Occur.MUST)
+        if isinstance(node, tree.OrOperation):
+            return self.boolean(node, fieldname, Occur.SHOULD)
+        if isinstance(node, tree.Not | tree.Prohibit):
+            return f"NOT ({self.node(node.a, fieldname)})"
+        if isinstance(node, tree.Plus):
+            return self.node(node.a, fieldname)
+        if isinstance(node, tree.Boost):
+            return self.node(node.expr, fieldname)
+        if isinstance(node, tree.Fuzzy | tree.Proximity):
+            return self.node(node.term, fieldname)
+        if isinstance(node, tree.Range):
+            return self.range(node, fieldname)
+        if isinstance(node, tree.Regex):
+            return self.regex(node, fieldname)
+        if isinstance(node, tree.Word | tree.Phrase):
+            return self.term(node, fieldname)
+        raise QueryError(
+            _('The search query uses syntax that is not supported here: "{part}".')
+            .format(part=str(node))
+        )
+
+    def boolean(self, node: tree.BaseOperation, fieldname: str, bare: Occur) -> str:
+        clauses: dict[Occur, list[str]] = {o: [] for o in Occur}
+        for child in node.children:
+            if isinstance(child, tree.Prohibit | tree.Not):
+                clauses[Occur.MUST_NOT].append(self.node(child.a, fieldname))
+            elif isinstance(child, tree.Plus):
+                clauses[Occur.MUST].append(self.node(child.a, fieldname))
+            else:
+                clauses[bare].append(self.node(child, fieldname))
+        parts = [f"({sql})" for sql in clauses[Occur.MUST]]
+        if clauses[Occur.SHOULD] and not clauses[Occur.MUST]:
+            parts.append("(" + " OR ".join(f"({sql})" for sql in clauses[Occur.SHOULD]) + ")")
+        parts += [f"NOT ({sql})" for sql in clauses[Occur.MUST_NOT]]
+        return " AND ".join(parts) if parts else "TRUE"
+
+    def search_field(self, node: tree.SearchField) -> str:
+        name = node.name
+        if name == "*":
+            if isinstance(node.expr, tree.Word) and node.expr.value == "*":
+                return "TRUE"
+            raise QueryError(_('"*" can only be used as "*:*" (every dataset).'))
+        if not _FIELD_RE.match(name):
+            raise QueryError(_('"{field}" is not a valid field name.').format(field=name))
+        return self.node(node.expr, name)
+
+    # -- leaves ------------------------------------------------------------
+
+    def term(self, node: tree.Word | tree.Phrase, fieldname: str) -> str:
+        phrase = isinstance(node, tree.Phrase)
+        raw = node.value[1:-1] if phrase else node.value
+        if not phrase and raw == "*":
+            return f"(s.fields ? {self.p(fieldname)})"
+        wildcard = not phrase and has_wildcard(raw)
+        kind = kind_of(fieldname)
+        if kind is Kind.TEXT:
+            return self.text_match(unescape(raw) if not wildcard else raw, fieldname, wildcard)
+        value = unescape(raw) if not wildcard else raw
+        if wildcard:
+            return self.like(fieldname, value)
+        if kind is Kind.DATE:
+            return self.date_compare(fieldname, "=", parse_date(value))
+        return f"(s.fields @> CAST({self.p(json.dumps({fieldname: [value]}))} AS jsonb))"
+
+    def text_match(self, value: str, fieldname: str, wildcard: bool) -> str:
+        if wildcard:
+            stem = re.split(r"(?<!\\)[*?]", value, maxsplit=1)[0]
+            terms = text.prefix_terms(unescape(stem))
+        else:
+            terms = text.terms(value)
+        if not terms:
+            return "FALSE"
+        self.rank_terms.extend(terms)
+        tsquery = self.p(tsquery_for(terms, prefix=wildcard))
+        if fieldname == DEFAULT_FIELD:
+            return f"(s.tsv @@ CAST({tsquery} AS tsquery))"
+        return (f"(to_tsvector('simple', coalesce(s.ftext ->> {self.p(fieldname)}, '')) "
+                f"@@ CAST({tsquery} AS tsquery))")
+
+    def like(self, fieldname: str, pattern: str) -> str:
+        escaped = re.sub(r"([%_])", r"\\\1", unescape(re.sub(r"(?<!\\)\*", "\x00", pattern)))
+        escaped = escaped.replace("\x00", "%")
+        escaped = re.sub(r"(?<!\\)\?", "_", escaped)
+        return self._any_value(fieldname, f"v.x LIKE {self.p(escaped)}")
+
+    def regex(self, node: tree.Regex, fieldname: str) -> str:
+        if kind_of(fieldname) is not Kind.STRING:
+            raise QueryError(_("Regular expressions only work on exact-value fields "
+                               '(such as tags or res_format), not on "{field}".')
+                             .format(field=fieldname))
+        return self._any_value(fieldname, f"v.x ~ {self.p('^(' + node.value[1:-1] + ')$')}")
+
+    def range(self, node: tree.Range, fieldname: str) -> str:
+        low, high = node.low.value, node.high.value
+        lo_op = ">=" if node.include_low else ">"
+        hi_op = "<=" if node.include_high else "<"
+        kind = kind_of(fieldname)
+        conditions: list[tuple[str, str]] = []
+        if kind is Kind.DATE:
+            if low != "*":
+                conditions.append((lo_op, low))
+            if high != "*":
+                conditions.append((hi_op, high))
+            if not conditions:
+                return f"(s.fields ? {self.p(fieldname)})"
+            return " AND ".join(
+                self.date_compare(fieldname, op, parse_date(unescape(v))) for op, v in conditions
+            )
+        bounds = [(lo_op, low), (hi_op, high)]
+        bounds = [(op, unescape(v)) for op, v in bounds if v != "*"]
+        if not bounds:
+            return f"(s.fields ? {self.p(fieldname)})"
+        try:
+            numbers = [(op, Decimal(v)) for op, v in bounds]
+        except InvalidOperation:
+            numbers = None
+        if numbers is not None:
+            checks = " AND ".join(f"CAST(v.x AS numeric) {op} {self.p(n)}" for op, n in numbers)
+            return self._any_value(fieldname, f"v.x ~ '{_NUMBER_RE}' AND {checks}")
+        checks = " AND ".join(f"v.x {op} {self.p(v)}" for op, v in bounds)
+        return self._any_value(fieldname, checks)
+
+    def date_compare(self, fieldname: str, op: str, moment: dt.datetime) -> str:
+        if fieldname in ("metadata_modified", "metadata_created"):
+            return f"(s.{fieldname} {op} {self.p(moment)})"
+        return self._any_value(fieldname, f"CAST(v.x AS timestamptz) {op} {self.p(moment)}")
+
+    def _any_value(self, fieldname: str, condition: str) -> str:
+        return (f"EXISTS (SELECT 1 FROM jsonb_array_elements_text("
+                f"s.fields -> {self.p(fieldname)}) AS v(x) WHERE {condition})")

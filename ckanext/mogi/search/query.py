@@ -1,0 +1,249 @@
+"""CKAN's Solr search parameters -> one SQL statement (text, filters, facets, sort, page).
+
+``package_search`` and friends keep building Solr parameters exactly as
+they do for Solr (``q``, ``fq`` list with ``+site_id``, ``+state``,
+``+permission_labels``, ``defType=dismax``, ``mm``, ``facet.field``...);
+:func:`search` answers them in a single round trip to PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from ckan.common import _, config
+from sqlalchemy.orm import Session
+
+from . import text
+from .fields import BLOB_FIELDS, NOT_RETURNED
+from .lucene import Params, QueryError, Translation, translate, tsquery_for
+from .model import TABLE_NAME
+
+DEFAULT_MM = "2<-1 5<80%"
+DEFAULT_FACET_LIMIT = 50
+_DISMAX_CLAUSE_RE = re.compile(r'([+-]?)"([^"]*)"|([+-]?)(\S+)')
+_SORT_RE = re.compile(r"^([A-Za-z0-9_.\-]+)\s+(asc|desc)$", re.IGNORECASE)
+_COLUMN_SORTS = {
+    "score": "m.score",
+    "metadata_modified": "m.metadata_modified",
+    "metadata_created": "m.metadata_created",
+    "title_string": "m.title_sort",
+    "name": "m.name",
+    "index_id": "m.index_id",
+}
+
+
+@dataclass
+class Result:
+    """What Solr would have answered: hit count, documents, facet counts."""
+
+    hits: int
+    docs: list[dict[str, Any]]
+    facets: dict[str, list[Any]] = field(default_factory=dict)
+
+    def as_solr(self) -> dict[str, Any]:
+        return {
+            "responseHeader": {"status": 0},
+            "response": {"numFound": self.hits, "start": 0, "docs": self.docs},
+            "facet_counts": {"facet_fields": self.facets},
+        }
+
+
+def as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    return [v for v in value if isinstance(v, str) and v.strip()]
+
+
+def min_should_match(spec: str, optional: int) -> int:
+    """How many of ``optional`` clauses must match under Solr's ``mm`` spec."""
+
+    def apply(rule: str) -> int:
+        rule = rule.strip()
+        if rule.endswith("%"):
+            pct = int(rule[:-1])
+            amount = math.floor(optional * abs(pct) / 100)
+            return optional - amount if pct < 0 else amount
+        number = int(rule)
+        return optional + number if number < 0 else number
+
+    try:
+        rules = spec.split()
+        if all("<" not in r for r in rules):
+            required = apply(rules[0]) if rules else optional
+        else:
+            required = optional
+            for rule in rules:
+                threshold, _sep, then = rule.partition("<")
+                if optional > int(threshold):
+                    required = apply(then)
+    except ValueError as error:
+        raise QueryError(_('The "mm" parameter "{mm}" is not valid.').format(mm=spec)) from error
+    return max(1, min(optional, required)) if optional else 0
+
+
+def dismax(q: str, mm: str, params: Params) -> Translation:
+    """Free text the way dismax reads it: terms, "phrases", +required, -excluded."""
+    required: list[str] = []
+    optional: list[str] = []
+    excluded: list[str] = []
+    rank: list[str] = []
+    for match in _DISMAX_CLAUSE_RE.finditer(q):
+        sign = match.group(1) or match.group(3)
+        chunk = match.group(2) if match.group(2) is not None else match.group(4)
+        terms = text.terms(chunk)
+        if not terms:
+            continue
+        tsquery = tsquery_for(terms)
+        if sign == "-":
+            excluded.append(tsquery)
+            continue
+        rank.extend(terms)
+        (required if sign == "+" else optional).append(tsquery)
+    if not (required or optional or excluded):
+        return Translation("TRUE")
+
+    def matches(tsquery: str) -> str:
+        return f"(s.tsv @@ CAST({params(tsquery)} AS tsquery))"
+
+    parts = [matches(t) for t in required]
+    need = min_should_match(mm, len(optional))
+    if optional and need == len(optional):
+        parts += [matches(t) for t in optional]
+    elif optional:
+        parts.append(matches(" | ".join(f"({t})" for t in optional)))
+        hits = " + ".join(f"CAST({matches(t)} AS int)" for t in optional)
+        parts.append(f"({hits}) >= {need}")
+    parts += [f"NOT {matches(t)}" for t in excluded]
+    return Translation(" AND ".join(parts) or "TRUE", rank)
+
+
+def _order_by(sort: str | None, params: Params) -> str:
+    clauses = []
+    for part in (sort or "score desc, metadata_modified desc").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        match = _SORT_RE.match(part)
+        if not match:
+            raise QueryError(_('Invalid "sort" parameter: "{sort}".').format(sort=sort))
+        name, direction = match.group(1), match.group(2).upper()
+        column = _COLUMN_SORTS.get(name) or f"(m.fields -> {params(name)} ->> 0)"
+        clauses.append(f"{column} {direction} NULLS LAST")
+    clauses.append("m.index_id ASC")
+    return ", ".join(clauses)
+
+
+def _projection(fl: str | None) -> tuple[bool, set[str] | None, bool]:
+    """(include blobs, fields wanted or None for all, include score)."""
+    wanted = set(re.split(r"[\s,]+", fl.strip())) - {""} if fl else {"*"}
+    score = "score" in wanted
+    if "*" in wanted:
+        return True, None, score
+    return bool(wanted & set(BLOB_FIELDS)), wanted - {"score"}, score
+
+
+def _shape(row: Mapping[str, Any], wanted: set[str] | None, score: bool) -> dict[str, Any]:
+    doc = {k: v for k, v in row["doc"].items() if k not in NOT_RETURNED}
+    for blob in BLOB_FIELDS:
+        if row.get(blob) is not None:
+            doc[blob] = row[blob]
+    if wanted is not None:
+        doc = {k: v for k, v in doc.items() if k in wanted}
+    if score:
+        doc["score"] = row["score"]
+    return doc
+
+
+def build(solr: Mapping[str, Any], params: Params) -> tuple[str, bool, set[str] | None, bool]:
+    """The SQL text for ``solr`` parameters (values bound in ``params``)."""
+    q = (solr.get("q") or "*:*").strip()
+    def_type = solr.get("defType")
+    if def_type in ("dismax", "edismax") and (def_type == "dismax" or ":" not in q):
+        main = dismax(q, str(solr.get("mm") or DEFAULT_MM), params)
+    else:
+        main = translate(q, params)
+    filters = [translate(fq, params).sql for fq in as_list(solr.get("fq"))]
+    filters += [translate(fq, params).sql for fq in as_list(solr.get("fq_list"))]
+    where = " AND ".join(f"({sql})" for sql in [main.sql, *filters])
+
+    rank_terms = list(dict.fromkeys(main.rank_terms))
+    if rank_terms:
+        rank_query = params(" | ".join(f"'{t}'" for t in rank_terms))
+        weights = config.get("ckanext.mogi.search.rank_weights")
+        score = f"ts_rank(CAST({params(weights)} AS real[]), s.tsv, CAST({rank_query} AS tsquery))"
+    else:
+        score = "1.0"
+
+    rows = max(0, int(solr.get("rows", 10)))
+    start = max(0, int(solr.get("start", 0)))
+    blobs, wanted, with_score = _projection(solr.get("fl"))
+    blob_columns = "".join(f", '{b}', s.{b}" for b in BLOB_FIELDS) if blobs else ""
+    order = _order_by(solr.get("sort"), params)
+
+    facet_sql = "CAST('{}' AS json)"
+    facet_fields = as_list(solr.get("facet.field")) if str(
+        solr.get("facet", "true")).lower() == "true" else []
+    if facet_fields:
+        limit = int(solr.get("facet.limit") or DEFAULT_FACET_LIMIT)
+        mincount = int(solr.get("facet.mincount") or 0)
+        limit_sql = params(limit) if limit >= 0 else "NULL"
+        counts = []
+        for name in dict.fromkeys(facet_fields):
+            counts.append(
+                f"{params(name)}, (SELECT coalesce(json_agg(json_build_array(f.v, f.c) "
+                f"ORDER BY f.c DESC, f.v), CAST('[]' AS json)) FROM ("
+                f"SELECT v.x AS v, count(*) AS c FROM m, "
+                f"jsonb_array_elements_text(m.fields -> {params(name)}) AS v(x) "
+                f"GROUP BY v.x HAVING count(*) >= {params(max(mincount, 1))} "
+                f"ORDER BY count(*) DESC, v.x LIMIT {limit_sql}) AS f)"
+            )
+        facet_sql = "json_build_object(" + ", ".join(counts) + ")"
+
+    sql = f"""
+WITH m AS MATERIALIZED (
+    SELECT s.index_id, s.fields, s.name, s.title_sort, s.metadata_modified,
+           s.metadata_created, {score} AS score
+    FROM {TABLE_NAME} AS s
+    WHERE {where}
+), page AS (
+    SELECT m.index_id, m.score, row_number() OVER (ORDER BY {order}) AS pos
+    FROM m ORDER BY {order} LIMIT {params(rows)} OFFSET {params(start)}
+)
+SELECT
+    (SELECT count(*) FROM m) AS hits,
+    (SELECT coalesce(json_agg(json_build_object('doc', s.doc, 'score', page.score
+        {blob_columns}) ORDER BY page.pos), CAST('[]' AS json))
+     FROM page JOIN {TABLE_NAME} AS s ON s.index_id = page.index_id) AS docs,
+    {facet_sql} AS facets
+"""
+    return sql, blobs, wanted, with_score
+
+
+def search(session: Session, solr: Mapping[str, Any]) -> Result:
+    """Run a Solr-style search against the PostgreSQL index."""
+    params = Params()
+    sql, _blobs, wanted, with_score = build(solr, params)
+    row = session.execute(sa.text(sql), params.values).one()
+    docs = [_shape(r, wanted, with_score) for r in row.docs]
+    facets = {k: [x for pair in v for x in pair] for k, v in (row.facets or {}).items()}
+    return Result(hits=row.hits, docs=docs, facets=facets)
+
+
+def predicate(query: str) -> tuple[str, dict[str, Any]]:
+    """A WHERE clause over ``s`` for a Lucene query (used by deletes)."""
+    params = Params()
+    return translate(query, params).sql, params.values
+
+
+def ids_matching(session: Session, query: str) -> Iterable[str]:
+    where, values = predicate(query)
+    rows = session.execute(sa.text(f"SELECT s.index_id FROM {TABLE_NAME} AS s WHERE {where}"),
+                           values)
+    return [r[0] for r in rows]

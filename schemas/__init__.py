@@ -1,0 +1,1 @@
+"""ckanext-scheming schemas and Table Schemas (installed as ckanext.mogi.schemas)."""

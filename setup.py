@@ -1,0 +1,88 @@
+"""ckanext-mogi: the open-data portal of the Prefeitura de Mogi das Cruzes.
+
+The top-level ``schemas/`` and ``i18n/`` folders are shipped *inside* the
+package (as ``ckanext.mogi.schemas`` and ``ckanext.mogi.i18n``) so that a
+plain, non-editable wheel install works, as in the Docker image. The pt_BR
+message catalogue is compiled to ``.mo`` while the package is built.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from setuptools import find_namespace_packages, setup
+from setuptools.command.build_py import build_py
+
+HERE = Path(__file__).parent
+
+
+class BuildWithCatalogues(build_py):
+    """Compile every ``i18n/*/LC_MESSAGES/*.po`` into the build tree."""
+
+    def run(self) -> None:
+        super().run()
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+
+        target_root = Path(self.build_lib) / "ckanext" / "mogi" / "i18n"
+        for po_path in (HERE / "i18n").glob("*/LC_MESSAGES/*.po"):
+            with po_path.open("rb") as po_file:
+                catalog = read_po(po_file)
+            mo_path = target_root / po_path.relative_to(HERE / "i18n")
+            mo_path = mo_path.with_suffix(".mo")
+            mo_path.parent.mkdir(parents=True, exist_ok=True)
+            with mo_path.open("wb") as mo_file:
+                write_mo(mo_file, catalog, use_fuzzy=False)
+
+
+PLUGINS = {
+    "mogi": "ckanext.mogi.plugin:MogiPlugin",
+    "mogi_search": "ckanext.mogi.search.plugin:MogiSearchPlugin",
+    "mogi_theme": "ckanext.mogi.theme.plugin:MogiThemePlugin",
+}
+
+setup(
+    name="ckanext-mogi",
+    version="0.1.0",
+    description="Portal de dados abertos da Prefeitura de Mogi das Cruzes (CKAN 2.12)",
+    long_description=(HERE / "README.md").read_text(encoding="utf-8"),
+    long_description_content_type="text/markdown",
+    license="AGPL-3.0-or-later",
+    python_requires=">=3.11,<3.12",
+    packages=[
+        *find_namespace_packages(include=["ckanext.mogi", "ckanext.mogi.*"]),
+        "ckanext.mogi.schemas",
+        "ckanext.mogi.i18n",
+    ],
+    package_dir={
+        "ckanext.mogi.schemas": "schemas",
+        "ckanext.mogi.i18n": "i18n",
+    },
+    package_data={
+        "ckanext.mogi": [
+            "config_declaration.yaml",
+            "*/templates/**/*",
+            "*/assets/**/*",
+            "*/public/**/*",
+            "migration/*/alembic.ini",
+            "migration/*/README",
+            "migration/*/script.py.mako",
+        ],
+        "ckanext.mogi.schemas": ["**/*"],
+        "ckanext.mogi.i18n": ["**/*.po", "**/*.pot"],
+    },
+    include_package_data=False,
+    # The pinned stack lives in requirements.txt (used by make, CI and Docker);
+    # here only what the code imports directly, unpinned.
+    install_requires=[
+        "ckan>=2.12,<2.13",
+        "luqum>=1.0",
+        "snowballstemmer>=2.2",
+    ],
+    entry_points={
+        "ckan.plugins": [f"{name} = {target}" for name, target in PLUGINS.items()],
+        "babel.extractors": ["ckan = ckan.lib.extract:extract_ckan"],
+    },
+    cmdclass={"build_py": BuildWithCatalogues},
+    zip_safe=False,
+)
