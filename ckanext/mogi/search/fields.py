@@ -8,10 +8,10 @@ ranges with date math; everything unknown is a string (Solr's ``*`` rule).
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     STRING = "string"
     TEXT = "text"
     DATE = "date"

@@ -78,7 +78,7 @@ def parse(query: str) -> tree.Item:
     except (ParseError, TypeError, ValueError) as error:
         raise QueryError(
             _('The search query "{query}" could not be understood: check quotes, '
-              "parentheses and operators ({error}).").format(query=query, error=error)
+              "parentheses and operators.").format(query=query)
         ) from error
 
 
@@ -121,16 +121,14 @@ def parse_date(value: str, now: dt.datetime | None = None) -> dt.datetime:
         rest = raw[head.end():]
     position = 0
     for match in _DATE_MATH_RE.finditer(rest):
-        if match.start() != position:
+        sign, amount, unit, round_unit = match.groups()
+        delta = _UNITS.get((unit or "").rstrip("S"))
+        if match.start() != position or not (round_unit or delta):
             break
         position = match.end()
-        sign, amount, unit, round_unit = match.groups()
         if round_unit:
             base = _truncate(base, round_unit.rstrip("S"), value)
         else:
-            delta = _UNITS.get(unit.rstrip("S"))
-            if not delta:
-                break
             step = relativedelta(**{delta: int(amount)})
             base = base + step if sign == "+" else base - step
     if position != len(rest):

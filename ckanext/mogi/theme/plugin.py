@@ -6,7 +6,6 @@ from importlib import resources
 from typing import Any
 
 import ckan.plugins as p
-
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.mogi.config import declarations
