@@ -166,6 +166,8 @@ class TestFacetsSortAndPaging:
     def test_facet_limit_and_mincount(self, catalogue):
         result = search(**{"facet.field": ["tags"], "facet.limit": 1})
         assert len(result["facets"]["tags"]) == 1
+        result = search(**{"facet.field": ["tags"], "facet.limit": 0})
+        assert result["facets"]["tags"] == {}
         result = search(**{"facet.field": ["tags"], "facet.mincount": 2})
         assert result["facets"]["tags"] == {"compras": 2, "saúde": 2}
 

@@ -9,8 +9,8 @@ search page answers 500.
 
 What is patched: those two functions, in each module that imported them.
 Nothing else. The replacements hand out :class:`PostgresSearchConnection`
-while the ``mogi_search`` plugin is loaded and fall back to CKAN's own
-functions otherwise, so unloading the plugin restores Solr.
+while ``mogi_search`` is in ``ckan.plugins`` and fall back to CKAN's own
+functions otherwise, so a configuration without the plugin uses Solr.
 
 :func:`verify` runs at start-up and refuses to start, with a clear message,
 if CKAN's search module no longer has the shape this relies on.
@@ -25,7 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 import ckan
-from ckan import plugins
+from ckan.common import aslist, config
 
 PLUGIN_NAME = "mogi_search"
 SUPPORTED_CKAN = ("2.12.",)
@@ -94,7 +94,7 @@ def verify() -> None:
 
 
 def _active() -> bool:
-    return plugins.plugin_loaded(PLUGIN_NAME)
+    return PLUGIN_NAME in aslist(config.get("ckan.plugins"))
 
 
 def _replacement(original: Callable[..., Any], name: str) -> Callable[..., Any]:

@@ -28,12 +28,11 @@ DEFAULT_FACET_LIMIT = 50
 _DISMAX_CLAUSE_RE = re.compile(r'([+-]?)"([^"]*)"|([+-]?)(\S+)')
 _SORT_RE = re.compile(r"^([A-Za-z0-9_.\-]+)\s+(asc|desc)$", re.IGNORECASE)
 _COLUMN_SORTS = {
-    "score": "m.score",
-    "metadata_modified": "m.metadata_modified",
-    "metadata_created": "m.metadata_created",
-    "title_string": "m.title_sort",
-    "name": "m.name",
-    "index_id": "m.index_id",
+    "metadata_modified": "s.metadata_modified",
+    "metadata_created": "s.metadata_created",
+    "title_string": "s.title_sort",
+    "name": "s.name",
+    "index_id": "s.index_id",
 }
 
 
@@ -124,8 +123,9 @@ def dismax(q: str, mm: str, params: Params) -> Translation:
     return Translation(" AND ".join(parts) or "TRUE", rank)
 
 
-def _order_by(sort: str | None, params: Params) -> str:
-    clauses = []
+def _sort_keys(sort: str | None, params: Params) -> list[tuple[str, str]]:
+    """``(expression over s, direction)`` for each key of a Solr ``sort``."""
+    keys = []
     for part in (sort or "score desc, metadata_modified desc").split(","):
         part = part.strip()
         if not part:
@@ -134,10 +134,12 @@ def _order_by(sort: str | None, params: Params) -> str:
         if not match:
             raise QueryError(_('Invalid "sort" parameter: "{sort}".').format(sort=sort))
         name, direction = match.group(1), match.group(2).upper()
-        column = _COLUMN_SORTS.get(name) or f"(m.fields -> {params(name)} ->> 0)"
-        clauses.append(f"{column} {direction} NULLS LAST")
-    clauses.append("m.index_id ASC")
-    return ", ".join(clauses)
+        if name == "score":
+            keys.append(("score", direction))
+            continue
+        column = _COLUMN_SORTS.get(name) or f"(s.fields -> {params(name)} ->> 0)"
+        keys.append((column, direction))
+    return keys
 
 
 def _projection(fl: str | None) -> tuple[bool, set[str] | None, bool]:
@@ -185,36 +187,47 @@ def build(solr: Mapping[str, Any], params: Params) -> tuple[str, bool, set[str] 
     start = max(0, int(solr.get("start", 0)))
     blobs, wanted, with_score = _projection(solr.get("fl"))
     blob_columns = "".join(f", '{b}', s.{b}" for b in BLOB_FIELDS) if blobs else ""
-    order = _order_by(solr.get("sort"), params)
+
+    # ``m`` carries only what paging and faceting need: sort keys and facet arrays.
+    columns = [f"{score} AS score"]
+    order = []
+    for n, (expression, direction) in enumerate(_sort_keys(solr.get("sort"), params)):
+        if expression == "score":
+            order.append(f"m.score {direction}")
+        else:
+            columns.append(f"{expression} AS k{n}")
+            order.append(f"m.k{n} {direction} NULLS LAST")
+    order.append("m.index_id ASC")
+    order_sql = ", ".join(order)
 
     facet_sql = "CAST('{}' AS json)"
     facet_fields = as_list(solr.get("facet.field")) if str(
         solr.get("facet", "true")).lower() == "true" else []
     if facet_fields:
-        limit = int(solr.get("facet.limit") or DEFAULT_FACET_LIMIT)
-        mincount = int(solr.get("facet.mincount") or 0)
+        limit = int(solr.get("facet.limit", DEFAULT_FACET_LIMIT))
+        mincount = params(max(int(solr.get("facet.mincount") or 0), 1))
         limit_sql = params(limit) if limit >= 0 else "NULL"
         counts = []
-        for name in dict.fromkeys(facet_fields):
+        for n, name in enumerate(dict.fromkeys(facet_fields)):
+            columns.append(f"s.fields -> {params(name)} AS f{n}")
             counts.append(
                 f"{params(name)}, (SELECT coalesce(json_agg(json_build_array(f.v, f.c) "
                 f"ORDER BY f.c DESC, f.v), CAST('[]' AS json)) FROM ("
                 f"SELECT v.x AS v, count(*) AS c FROM m, "
-                f"jsonb_array_elements_text(m.fields -> {params(name)}) AS v(x) "
-                f"GROUP BY v.x HAVING count(*) >= {params(max(mincount, 1))} "
+                f"jsonb_array_elements_text(m.f{n}) AS v(x) "
+                f"GROUP BY v.x HAVING count(*) >= {mincount} "
                 f"ORDER BY count(*) DESC, v.x LIMIT {limit_sql}) AS f)"
             )
         facet_sql = "json_build_object(" + ", ".join(counts) + ")"
 
     sql = f"""
 WITH m AS MATERIALIZED (
-    SELECT s.index_id, s.fields, s.name, s.title_sort, s.metadata_modified,
-           s.metadata_created, {score} AS score
+    SELECT s.index_id, {", ".join(columns)}
     FROM {TABLE_NAME} AS s
     WHERE {where}
 ), page AS (
-    SELECT m.index_id, m.score, row_number() OVER (ORDER BY {order}) AS pos
-    FROM m ORDER BY {order} LIMIT {params(rows)} OFFSET {params(start)}
+    SELECT m.index_id, m.score, row_number() OVER (ORDER BY {order_sql}) AS pos
+    FROM m ORDER BY {order_sql} LIMIT {params(rows)} OFFSET {params(start)}
 )
 SELECT
     (SELECT count(*) FROM m) AS hits,
