@@ -77,6 +77,7 @@ setup(
     install_requires=[
         "ckan>=2.12,<2.13",
         "luqum>=1.0",
+        "rdflib>=7",
         "snowballstemmer>=2.2",
     ],
     entry_points={
