@@ -38,6 +38,7 @@ class BuildWithCatalogues(build_py):
 PLUGINS = {
     "mogi": "ckanext.mogi.plugin:MogiPlugin",
     "mogi_search": "ckanext.mogi.search.plugin:MogiSearchPlugin",
+    "mogi_schema": "ckanext.mogi.schema.plugin:MogiSchemaPlugin",
     "mogi_theme": "ckanext.mogi.theme.plugin:MogiThemePlugin",
 }
 
@@ -78,6 +79,8 @@ setup(
         "ckan>=2.12,<2.13",
         "luqum>=1.0",
         "rdflib>=7",
+        "ckanext-scheming>=3.1",
+        "validate-docbr>=2",
         "snowballstemmer>=2.2",
     ],
     entry_points={

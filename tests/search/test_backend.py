@@ -16,6 +16,9 @@ from ckanext.mogi.search import ckan_patch
 
 ROOT = Path(__file__).resolve().parents[2]
 
+# Plain CKAN datasets: the backend must not depend on our metadata schema.
+pytestmark = pytest.mark.ckan_config("ckan.plugins", "mogi mogi_search mogi_theme")
+
 
 def public_names(**params) -> set[str]:
     result = helpers.call_action("package_search", context={"user": "", "ignore_auth": False},

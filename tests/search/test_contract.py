@@ -12,7 +12,9 @@ import datetime as dt
 import pytest
 from ckan.tests import factories, helpers
 
-pytestmark = pytest.mark.usefixtures("clean_db")
+# The search contract holds for any dataset schema: plain CKAN datasets here.
+pytestmark = [pytest.mark.usefixtures("clean_db"),
+              pytest.mark.ckan_config("ckan.plugins", "mogi mogi_search mogi_theme")]
 
 FACETS = ["organization", "groups", "tags", "res_format", "license_id"]
 

@@ -67,6 +67,7 @@ MESSAGES: dict[str, str] = {
     "temporal_range": N_(
         "The end of the temporal coverage ({end}) is before its start ({start})."
     ),
+    "spatial_federal": N_('For a federal coverage the territory is "BR", not "{value}".'),
     "private_restricted": N_(
         "The legal-compliance codes {codes} restrict access: this dataset can only be "
         "published as private."
@@ -460,6 +461,35 @@ def mogi_temporal_range(key: Any, data: dict[Any, Any], errors: dict[Any, list[s
         ))
 
 
+def mogi_spatial_value(key: Any, data: dict[Any, Any], errors: dict[Any, list[str]],
+                       context: Mapping[str, Any]) -> None:
+    """Dataset-level: the territory matches the spatial coverage.
+
+    MUNICIPAL takes an IBGE municipality code (stored with 7 digits), ESTADUAL
+    a UF, FEDERAL ``BR``. Use in ``after_validators``; the error goes on
+    ``valor_cobertura_espacial``.
+    """
+    name = "valor_cobertura_espacial"
+    coverage = _field_value(data, "cobertura_espacial")
+    value = _field_value(data, name)
+    if errors.get((name,)) or _is_empty(value) or value is missing:
+        return
+    try:
+        if coverage == "ESTADUAL":
+            normalised = mogi_uf(value, context)
+        elif coverage == "FEDERAL":
+            if str(value).strip().upper() != "BR":
+                raise MogiInvalid("spatial_federal", value=value)
+            normalised = "BR"
+        else:
+            normalised = mogi_ibge_municipio(value, context)
+    except Invalid as error:
+        _add_error(errors, name, error.error)
+        return
+    if (name,) in data:
+        data[(name,)] = normalised
+
+
 def _is_private(data: Mapping[Any, Any], context: Mapping[str, Any]) -> bool:
     value = _field_value(data, FIELD_PRIVATE)
     if value is missing or value is None or value == "":
@@ -507,6 +537,7 @@ VALIDATORS: dict[str, Callable[..., Any]] = {
     "mogi_sei_codes": mogi_sei_codes,
     "mogi_vocabulary": mogi_vocabulary,
     "mogi_temporal_range": mogi_temporal_range,
+    "mogi_spatial_value": mogi_spatial_value,
     "mogi_access_rules": mogi_access_rules,
 }
 

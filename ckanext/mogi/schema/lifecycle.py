@@ -1,0 +1,50 @@
+"""What happens around a dataset's validation, save and display.
+
+Plain functions called by the ``mogi_schema`` plugin's hooks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from ckanext.mogi.schema import federal, themes
+from ckanext.mogi.schema.periodicity import next_expected_update
+
+DATASET_TYPE = "dataset"
+
+
+def before_validation(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Map what other clients send (CGU extras, theme groups) into our fields."""
+    result = federal.absorb_cgu_extras(data)
+    if not result.get("temas") and result.get("groups"):
+        chosen = themes.themes_from_groups(result["groups"])
+        if chosen:
+            result["temas"] = chosen
+    return result
+
+
+def after_save(pkg: Mapping[str, Any]) -> None:
+    """Keep the theme-group memberships equal to the ``temas`` field."""
+    if pkg.get("type", DATASET_TYPE) == DATASET_TYPE and pkg.get("id"):
+        themes.sync_memberships(pkg["id"], themes.chosen_themes(pkg.get("temas")))
+
+
+def next_update(pkg: Mapping[str, Any]) -> str | None:
+    """ISO date of the next expected update, from the frequency and last change."""
+    modified = pkg.get("metadata_modified")
+    if not modified:
+        return None
+    last = dt.datetime.fromisoformat(str(modified).replace("Z", "+00:00")).date()
+    upcoming = next_expected_update(pkg.get("periodicidade"), last)
+    return upcoming.isoformat() if upcoming else None
+
+
+def after_show(pkg: dict[str, Any]) -> None:
+    """Derived fields: next expected update; federal extras on public datasets."""
+    if pkg.get("type", DATASET_TYPE) != DATASET_TYPE:
+        return
+    pkg["proxima_atualizacao"] = next_update(pkg)
+    if not pkg.get("private"):
+        federal.with_cgu_extras(pkg)
