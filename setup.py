@@ -49,7 +49,7 @@ setup(
     long_description=(HERE / "README.md").read_text(encoding="utf-8"),
     long_description_content_type="text/markdown",
     license="AGPL-3.0-or-later",
-    python_requires=">=3.11,<3.12",
+    python_requires=">=3.11",
     packages=[
         *find_namespace_packages(include=["ckanext.mogi", "ckanext.mogi.*"]),
         "ckanext.mogi.schemas",

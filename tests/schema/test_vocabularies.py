@@ -351,7 +351,7 @@ def test_field_choices_is_a_scheming_choices_helper():
         vocab.field_choices({"field_name": "x"})
 
 
-def test_no_file_is_read_at_import_time():
+def test_no_file_is_read_at_import_time(tmp_path):
     code = (
         "import ckanext.mogi.schema.vocabularies as v, ckanext.mogi.schema as s\n"
         "assert v._load.cache_info().currsize == 0\n"
@@ -360,4 +360,5 @@ def test_no_file_is_read_at_import_time():
         "v.values('temas')\n"
         "assert v._load.cache_info().currsize == 1\n"
     )
-    subprocess.run([sys.executable, "-c", code], check=True)
+    # cwd: the checkout must not shadow the installed package (make test installs the wheel)
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path)

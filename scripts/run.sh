@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# `make run`: set up everything that is missing, then serve the portal on
+# http://127.0.0.1:5000 together with a background job worker. Ctrl-C stops both.
+#
+# Optional environment (besides those of scripts/lib.sh):
+#   MOGI_HOST, MOGI_PORT   address of the web server     (127.0.0.1, 5000)
+#   MOGI_DEMO_SOURCE       shared data folder            (../shared/data)
+#   MOGI_SKIP_DEMO=1       do not load the demo catalogue
+#   MOGI_ADMIN_EMAIL       e-mail of the sysadmin `admin` (admin@example.com)
+#   MOGI_SETUP_ONLY=1      stop after the set-up, serve nothing
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+HOST="${MOGI_HOST:-127.0.0.1}"
+PORT="${MOGI_PORT:-5000}"
+DB_NAME="${MOGI_DB_NAME:-ckan_mogi}"
+DEMO_SOURCE="${MOGI_DEMO_SOURCE:-../shared/data}"
+ADMIN_EMAIL="${MOGI_ADMIN_EMAIL:-admin@example.com}"
+INI="$ROOT/ckan.ini"
+LOCAL="$ROOT/.local"
+
+# Overrides go through CKAN's own environment variables; ckan.ini stays untouched.
+if [[ -n "${MOGI_DB_NAME:-}" ]]; then
+    export CKAN_SQLALCHEMY_URL="postgresql://$DB_USER@$PG_HOST:$PG_PORT/$DB_NAME"
+fi
+if [[ -n "${MOGI_PORT:-}${MOGI_HOST:-}" ]]; then
+    export CKAN_SITE_URL="http://$HOST:$PORT"
+fi
+
+ensure_system_deps
+ensure_services
+ensure_database "$DB_NAME"
+ensure_python_env
+
+log "Configuration"
+"$ROOT/scripts/render-ini.sh" "$INI"
+mkdir -p "$LOCAL/storage"
+chmod 700 "$LOCAL"
+
+# psql URL of the database CKAN really uses (environment first, then ckan.ini).
+db_url() {
+    local url="${CKAN_SQLALCHEMY_URL:-}"
+    if [[ -z "$url" ]]; then
+        url="$(sed -n 's/^[[:space:]]*sqlalchemy\.url[[:space:]]*=[[:space:]]*//p' "$INI" | tail -n1)"
+    fi
+    printf '%s' "${url/+psycopg2/}"
+}
+sql() { psql -X -w "$(db_url)" -v ON_ERROR_STOP=1 -Atqc "$1"; }
+# `ckan -c ckan.ini ...` without the start-up INFO lines every CLI call logs.
+ckan_step() {
+    "$VENV/bin/ckan" -c "$INI" "$@" \
+        2> >(grep -v -E '\] (Using configuration file|Loading (static files|templates) from)' >&2)
+}
+
+log "Database schema (ckan db init: CKAN core and plugin migrations)"
+ckan_step db init 2>&1 | sed -e '/^[[:space:]]*$/d' -e 's/^/    /'
+
+log "Sysadmin 'admin'"
+if [[ -z "$(sql "select 1 from \"user\" where name = 'admin' and state = 'active'")" ]]; then
+    password="$("$(venv_python)" -c 'import secrets; print(secrets.token_urlsafe(18))')"
+    ckan_step user add admin "email=$ADMIN_EMAIL" "password=$password" >/dev/null
+    (umask 077 && printf '%s\n' "$password" >"$LOCAL/sysadmin.password")
+    info "created; password in .local/sysadmin.password"
+fi
+if [[ "$(sql "select sysadmin from \"user\" where name = 'admin'")" != t ]]; then
+    ckan_step sysadmin add admin >/dev/null
+    info "granted sysadmin"
+fi
+if [[ ! -s "$LOCAL/sysadmin.token" ]]; then
+    token="$(ckan_step user token add admin make-run | tail -n1)"
+    [[ -n "$token" ]] || die "ckan user token add printed no token"
+    (umask 077 && printf '%s\n' "$token" >"$LOCAL/sysadmin.token")
+    info "API token written to .local/sysadmin.token"
+else
+    info "API token in .local/sysadmin.token"
+fi
+
+# The loader is idempotent but not instant: skip it when the same data was
+# already loaded into this database (stamp) and the datasets are still there.
+log "Demo catalogue"
+if [[ "${MOGI_SKIP_DEMO:-0}" == 1 ]]; then
+    info "skipped (MOGI_SKIP_DEMO=1)"
+else
+    [[ -d "$DEMO_SOURCE" ]] || die "demo data folder $DEMO_SOURCE not found (clone the shared data beside the repo, or MOGI_SKIP_DEMO=1)"
+    stamp="$LOCAL/demo-loaded.$(db_url | sha256sum | cut -c1-12)"
+    fingerprint="$( { find "$DEMO_SOURCE"/ -type f -printf '%P %s %T@\n' | LC_ALL=C sort
+                      cat "$VENV/.mogi-bundle.sha256"; } | sha256sum | cut -d' ' -f1)"
+    datasets="$(sql "select count(*) from package where state = 'active' and type = 'dataset'")"
+    if [[ -f "$stamp" && "$(cat "$stamp")" == "$fingerprint" && "$datasets" -gt 0 ]]; then
+        info "already loaded ($datasets datasets)"
+    else
+        ckan_cli -c "$INI" mogi demo load --help >/dev/null 2>&1 \
+            || die "'ckan mogi demo load' is not available in this version of ckanext-mogi (MOGI_SKIP_DEMO=1 starts without the demo catalogue)"
+        ckan_step mogi demo load --source "$DEMO_SOURCE"
+        printf '%s\n' "$fingerprint" >"$stamp"
+        info "loaded ($(sql "select count(*) from package where state = 'active' and type = 'dataset'") datasets)"
+    fi
+fi
+
+if [[ "${MOGI_SETUP_ONLY:-0}" == 1 ]]; then
+    log "Set-up done (MOGI_SETUP_ONLY=1)"
+    exit 0
+fi
+
+port_open "$HOST" "$PORT" && die "$HOST:$PORT is already in use (another make run?); choose another with MOGI_PORT=..."
+
+# ------------------------------------------------------------------ serving
+# Each process gets its own process group (setsid), so that stopping it also
+# stops what it forked (the worker's job "horses"). Background children of a
+# script ignore SIGINT, hence the explicit forwarding in the trap.
+pids=()
+stopping=0
+stop_all() {
+    [[ $stopping == 1 ]] && return
+    stopping=1
+    trap '' INT TERM
+    echo
+    log "Stopping the web server and the worker"
+    local pid
+    for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+    for _ in $(seq 1 50); do
+        local alive=0
+        for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+        [[ $alive == 0 ]] && return
+        sleep 0.2
+    done
+    for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
+}
+trap 'stop_all; exit 130' INT
+trap 'stop_all; exit 143' TERM
+trap 'stop_all' EXIT
+
+log "Starting the job worker and the web server"
+setsid "$VENV/bin/ckan" -c "$INI" jobs worker &
+pids+=($!)
+setsid "$VENV/bin/ckan" -c "$INI" run --host "$HOST" --port "$PORT" --disable-reloader &
+pids+=($!)
+
+for _ in $(seq 1 120); do
+    port_open "$HOST" "$PORT" && break
+    kill -0 "${pids[1]}" 2>/dev/null || break
+    sleep 0.5
+done
+if port_open "$HOST" "$PORT"; then
+    printf '\n%s    Portal: http://%s:%s/   (admin API token: .local/sysadmin.token, password: .local/sysadmin.password)\n    Ctrl-C stops the web server and the worker.%s\n\n' "$_B" "$HOST" "$PORT" "$_N"
+fi
+
+# Whichever stops first (crash or Ctrl-C) takes the other one down with it.
+status=0
+wait -n "${pids[@]}" || status=$?
+warn "a process stopped (exit status $status)"
+stop_all
+exit "$status"

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# `make test`: lint, then the whole pytest suite against real PostgreSQL and
+# Redis, with the bundle installed as a NON-editable wheel (as in Docker).
+#
+#   PYTEST_ARGS="tests/test_packaging.py -x" make test    run a subset
+#   MOGI_TEST_DB_NAME=other_test make test                another test database
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+TEST_DB="${MOGI_TEST_DB_NAME:-ckan_mogi_test}"
+if [[ -n "${MOGI_TEST_DB_NAME:-}" ]]; then
+    export CKAN_SQLALCHEMY_URL="postgresql://$DB_USER@$PG_HOST:$PG_PORT/$TEST_DB"
+fi
+
+ensure_system_deps
+# tests/test_packaging.py validates docker/docker-compose.yml with it.
+apt_install docker-compose
+ensure_services
+ensure_database "$TEST_DB"
+ensure_python_env
+
+log "Lint: ruff check"
+lint_paths=()
+for p in ckanext tests bench; do [[ -e "$p" ]] && lint_paths+=("$p"); done
+"$VENV/bin/ruff" check "${lint_paths[@]}"
+
+log "Test database schema (ckan -c test.ini db init)"
+mkdir -p "$ROOT/.local"
+"$VENV/bin/ckan" -c test.ini db init 2>&1 | sed -e '/^[[:space:]]*$/d' -e 's/^/    /'
+
+log "pytest ${PYTEST_ARGS:-}"
+status=0
+# shellcheck disable=SC2086  # PYTEST_ARGS is a list of words on purpose
+"$VENV/bin/pytest" ${PYTEST_ARGS:-} || status=$?
+case $status in
+    0) log "All tests passed" ;;
+    5) die "pytest collected no tests (exit status 5): that is a failure here" ;;
+    *) die "pytest failed (exit status $status)" ;;
+esac
