@@ -165,6 +165,13 @@ class TestFacetsSortAndPaging:
             "secretaria-de-saude": 3, "gestao-e-contratacoes": 2}
         assert result["facets"]["tags"]["saúde"] == 2  # the private third is not counted
 
+    def test_facets_count_datasets_not_resources(self, catalogue):
+        two_csvs = [{"url": f"http://example.com/{n}.csv", "format": "CSV"} for n in "ab"]
+        factories.Dataset(name="obras", title="Obras públicas", resources=two_csvs,
+                          owner_org=catalogue["orgs"]["saude"]["id"])
+        result = search(**{"facet.field": ["res_format"]})
+        assert result["facets"]["res_format"]["CSV"] == 3
+
     def test_facet_limit_and_mincount(self, catalogue):
         result = search(**{"facet.field": ["tags"], "facet.limit": 1})
         assert len(result["facets"]["tags"]) == 1

@@ -69,6 +69,17 @@ _DYNAMIC_WEIGHTS: tuple[tuple[str, str], ...] = (
     ("extras_", "D"),
 )
 
+# Filters CKAN adds to (nearly) every search, also kept as plain columns so
+# that PostgreSQL has statistics for them and never unpacks JSON to apply
+# them: column name -> whether it holds a list.
+COLUMNS: dict[str, bool] = {
+    "site_id": False,
+    "state": False,
+    "capacity": False,
+    "dataset_type": False,
+    "permission_labels": True,
+}
+
 # Stored apart from the document (large JSON strings CKAN re-reads).
 BLOB_FIELDS = ("data_dict", "validated_data_dict")
 

@@ -51,15 +51,21 @@ def _parse_date(value: Any) -> dt.datetime | None:
 def build_row(doc: Mapping[str, Any]) -> dict[str, Any]:
     """The search-table row for one CKAN index document."""
     stored = {k: v for k, v in doc.items() if k not in fields.BLOB_FIELDS}
-    values = {k: as_strings(v) for k, v in stored.items()}
-    values = {k: v for k, v in values.items() if v}
-
     weighted: dict[str, list[str]] = {"A": [], "B": [], "C": [], "D": []}
     ftext: dict[str, str] = {}
-    for key, strings in values.items():
+    # Exact-match values, each once per dataset (so facets count datasets,
+    # as Solr does). Text fields live in ``ftext``/``tsv`` only: keeping
+    # ``fields`` small keeps it in the row, where filters read it cheaply.
+    values: dict[str, list[str]] = {}
+    for key, value in stored.items():
+        strings = as_strings(value)
+        if not strings:
+            continue
         joined = " ".join(strings)
         if fields.kind_of(key) is fields.Kind.TEXT:
             ftext[key] = " ".join(text.terms(joined[:_MAX_TEXT]))
+        else:
+            values[key] = list(dict.fromkeys(strings))
         weight = fields.weight_of(key)
         if weight:
             weighted[weight].append(joined)
@@ -78,6 +84,8 @@ def build_row(doc: Mapping[str, Any]) -> dict[str, Any]:
         "weighted": {
             w: " ".join(text.terms(" ".join(parts)[:_MAX_TEXT])) for w, parts in weighted.items()
         },
+        **{column: (values.get(column, []) if is_list else (values.get(column) or [None])[0])
+           for column, is_list in fields.COLUMNS.items()},
         "metadata_created": _parse_date(doc.get("metadata_created")),
         "metadata_modified": _parse_date(doc.get("metadata_modified")),
         "title_sort": text.fold(title).strip(),

@@ -27,7 +27,7 @@ from luqum.exceptions import ParseError
 from luqum.parser import parser
 
 from . import text
-from .fields import Kind, kind_of
+from .fields import COLUMNS, Kind, kind_of
 
 DEFAULT_FIELD = "text"
 _FIELD_RE = re.compile(r"^[A-Za-z0-9_.\-]+$")
@@ -212,7 +212,7 @@ class _Translator:
         phrase = isinstance(node, tree.Phrase)
         raw = node.value[1:-1] if phrase else node.value
         if not phrase and raw == "*":
-            return f"(s.fields ? {self.p(fieldname)})"
+            return self.exists(fieldname)
         wildcard = not phrase and has_wildcard(raw)
         kind = kind_of(fieldname)
         if kind is Kind.TEXT:
@@ -222,7 +222,15 @@ class _Translator:
             return self.like(fieldname, value)
         if kind is Kind.DATE:
             return self.date_compare(fieldname, "=", parse_date(value))
+        if fieldname in COLUMNS:
+            if COLUMNS[fieldname]:
+                return f"(s.{fieldname} @> CAST({self.p([value])} AS text[]))"
+            return f"(s.{fieldname} = {self.p(value)})"
         return f"(s.fields @> CAST({self.p(json.dumps({fieldname: [value]}))} AS jsonb))"
+
+    def exists(self, fieldname: str) -> str:
+        column = "ftext" if kind_of(fieldname) is Kind.TEXT else "fields"
+        return f"(s.{column} ? {self.p(fieldname)})"
 
     def text_match(self, value: str, fieldname: str, wildcard: bool) -> str:
         if wildcard:
@@ -264,14 +272,14 @@ class _Translator:
             if high != "*":
                 conditions.append((hi_op, high))
             if not conditions:
-                return f"(s.fields ? {self.p(fieldname)})"
+                return self.exists(fieldname)
             return " AND ".join(
                 self.date_compare(fieldname, op, parse_date(unescape(v))) for op, v in conditions
             )
         bounds = [(lo_op, low), (hi_op, high)]
         bounds = [(op, unescape(v)) for op, v in bounds if v != "*"]
         if not bounds:
-            return f"(s.fields ? {self.p(fieldname)})"
+            return self.exists(fieldname)
         try:
             numbers = [(op, Decimal(v)) for op, v in bounds]
         except InvalidOperation:
@@ -289,4 +297,17 @@ class _Translator:
 
     def _any_value(self, fieldname: str, condition: str) -> str:
         return (f"EXISTS (SELECT 1 FROM jsonb_array_elements_text("
-                f"s.fields -> {self.p(fieldname)}) AS v(x) WHERE {condition})")
+                f"{values_of(fieldname, self.p)}) AS v(x) WHERE {condition})")
+
+
+def values_of(fieldname: str, param: Params) -> str:
+    """A JSON array expression of ``fieldname``'s values in row ``s``.
+
+    Exact-match fields come from ``fields``; text fields (rarely used with
+    ranges, regular expressions or sorts) from the stored document.
+    """
+    if kind_of(fieldname) is not Kind.TEXT:
+        return f"(s.fields -> {param(fieldname)})"
+    value = f"(s.doc -> {param(fieldname)})"
+    return (f"(CASE jsonb_typeof({value}) WHEN 'array' THEN {value} "
+            f"WHEN 'null' THEN NULL ELSE jsonb_build_array({value}) END)")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from ckan.model import meta
-from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 
 TABLE_NAME = "mogi_search_index"
 
@@ -21,11 +21,16 @@ search_table = sa.Table(
     sa.Column("id", sa.UnicodeText, nullable=False),
     sa.Column("name", sa.UnicodeText),
     sa.Column("site_id", sa.UnicodeText, nullable=False),
+    # The filters CKAN sends with every search (see fields.COLUMNS).
+    sa.Column("state", sa.UnicodeText),
+    sa.Column("capacity", sa.UnicodeText),
+    sa.Column("dataset_type", sa.UnicodeText),
+    sa.Column("permission_labels", ARRAY(sa.UnicodeText), nullable=False),
     # The document as CKAN built it (minus the blobs), returned to callers.
     sa.Column("doc", JSONB, nullable=False),
     sa.Column("data_dict", sa.UnicodeText),
     sa.Column("validated_data_dict", sa.UnicodeText),
-    # Every field as a list of strings: filters and facets.
+    # Every exact-match field as a list of distinct strings: filters, facets.
     sa.Column("fields", JSONB, nullable=False),
     # Text-kind fields as normalised Portuguese terms: fielded text queries.
     sa.Column("ftext", JSONB, nullable=False),

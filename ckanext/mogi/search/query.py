@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from . import text
 from .fields import BLOB_FIELDS, NOT_RETURNED
-from .lucene import Params, QueryError, Translation, translate, tsquery_for
+from .lucene import Params, QueryError, Translation, translate, tsquery_for, values_of
 from .model import TABLE_NAME
 
 DEFAULT_MM = "2<-1 5<80%"
@@ -137,7 +137,7 @@ def _sort_keys(sort: str | None, params: Params) -> list[tuple[str, str]]:
         if name == "score":
             keys.append(("score", direction))
             continue
-        column = _COLUMN_SORTS.get(name) or f"(s.fields -> {params(name)} ->> 0)"
+        column = _COLUMN_SORTS.get(name) or f"({values_of(name, params)} ->> 0)"
         keys.append((column, direction))
     return keys
 
@@ -201,24 +201,32 @@ def build(solr: Mapping[str, Any], params: Params) -> tuple[str, bool, set[str] 
     order_sql = ", ".join(order)
 
     facet_sql = "CAST('{}' AS json)"
-    facet_fields = as_list(solr.get("facet.field")) if str(
+    facet_ctes = ""
+    facet_fields = list(dict.fromkeys(as_list(solr.get("facet.field")))) if str(
         solr.get("facet", "true")).lower() == "true" else []
     if facet_fields:
         limit = int(solr.get("facet.limit", DEFAULT_FACET_LIMIT))
         mincount = params(max(int(solr.get("facet.mincount") or 0), 1))
-        limit_sql = params(limit) if limit >= 0 else "NULL"
-        counts = []
-        for n, name in enumerate(dict.fromkeys(facet_fields)):
-            columns.append(f"s.fields -> {params(name)} AS f{n}")
-            counts.append(
-                f"{params(name)}, (SELECT coalesce(json_agg(json_build_array(f.v, f.c) "
-                f"ORDER BY f.c DESC, f.v), CAST('[]' AS json)) FROM ("
-                f"SELECT v.x AS v, count(*) AS c FROM m, "
-                f"jsonb_array_elements_text(m.f{n}) AS v(x) "
-                f"GROUP BY v.x HAVING count(*) >= {mincount} "
-                f"ORDER BY count(*) DESC, v.x LIMIT {limit_sql}) AS f)"
-            )
-        facet_sql = "json_build_object(" + ", ".join(counts) + ")"
+        keep = f"f.rank <= {params(limit)}" if limit >= 0 else "TRUE"
+        arrays, names = [], []
+        for n, name in enumerate(facet_fields):
+            columns.append(f"{values_of(name, params)} AS f{n}")
+            arrays.append(f"({n}, m.f{n})")
+            names.append(f"({n}, {params(name)})")
+        # Every facet in one pass over the matches: (facet, value) -> datasets.
+        facet_ctes = f""", counts AS (
+    SELECT a.n, v.x AS v, count(*) AS c
+    FROM m CROSS JOIN LATERAL (VALUES {", ".join(arrays)}) AS a(n, arr)
+         CROSS JOIN LATERAL jsonb_array_elements_text(a.arr) AS v(x)
+    GROUP BY a.n, v.x HAVING count(*) >= {mincount}
+), ranked AS (
+    SELECT c.n, c.v, c.c, row_number() OVER (PARTITION BY c.n ORDER BY c.c DESC, c.v) AS rank
+    FROM counts AS c
+)"""
+        facet_sql = f"""(SELECT json_object_agg(k.name, coalesce(x.items, CAST('[]' AS json)))
+     FROM (VALUES {", ".join(names)}) AS k(n, name)
+     LEFT JOIN (SELECT f.n, json_agg(json_build_array(f.v, f.c) ORDER BY f.c DESC, f.v)
+                AS items FROM ranked AS f WHERE {keep} GROUP BY f.n) AS x ON x.n = k.n)"""
 
     sql = f"""
 WITH m AS MATERIALIZED (
@@ -228,7 +236,7 @@ WITH m AS MATERIALIZED (
 ), page AS (
     SELECT m.index_id, m.score, row_number() OVER (ORDER BY {order_sql}) AS pos
     FROM m ORDER BY {order_sql} LIMIT {params(rows)} OFFSET {params(start)}
-)
+){facet_ctes}
 SELECT
     (SELECT count(*) FROM m) AS hits,
     (SELECT coalesce(json_agg(json_build_object('doc', s.doc, 'score', page.score

@@ -7,7 +7,7 @@ Create Date: 2026-11-24
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 
 revision = "0001_search_index"
 down_revision = None
@@ -24,6 +24,10 @@ def upgrade() -> None:
         sa.Column("id", sa.UnicodeText, nullable=False),
         sa.Column("name", sa.UnicodeText),
         sa.Column("site_id", sa.UnicodeText, nullable=False),
+        sa.Column("state", sa.UnicodeText),
+        sa.Column("capacity", sa.UnicodeText),
+        sa.Column("dataset_type", sa.UnicodeText),
+        sa.Column("permission_labels", ARRAY(sa.UnicodeText), nullable=False),
         sa.Column("doc", JSONB, nullable=False),
         sa.Column("data_dict", sa.UnicodeText),
         sa.Column("validated_data_dict", sa.UnicodeText),
@@ -34,7 +38,14 @@ def upgrade() -> None:
         sa.Column("metadata_modified", sa.DateTime(timezone=True)),
         sa.Column("title_sort", sa.UnicodeText),
     )
+    # Filters and ranking read these on every candidate row: keep them in the
+    # row (compressed if need be) rather than in out-of-line TOAST storage.
+    op.execute(f"ALTER TABLE {TABLE} ALTER COLUMN fields SET STORAGE MAIN")
+    op.execute(f"ALTER TABLE {TABLE} ALTER COLUMN tsv SET STORAGE MAIN")
     op.create_index(f"{TABLE}_site_id_idx", TABLE, ["site_id", "id"])
+    op.create_index(f"{TABLE}_visibility_idx", TABLE, ["state", "capacity", "dataset_type"])
+    op.create_index(f"{TABLE}_labels_idx", TABLE, ["permission_labels"],
+                    postgresql_using="gin")
     op.create_index(f"{TABLE}_name_idx", TABLE, ["name"])
     op.create_index(f"{TABLE}_modified_idx", TABLE, ["metadata_modified"])
     op.create_index(f"{TABLE}_title_idx", TABLE, ["title_sort"])
