@@ -16,7 +16,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ckanext.mogi.search import query
-from ckanext.mogi.search.lucene import Params
 
 
 def captured_solr_params(run: Callable[[], object]) -> dict[str, Any]:
@@ -36,21 +35,29 @@ def captured_solr_params(run: Callable[[], object]) -> dict[str, Any]:
     return captured[-1]
 
 
+def _statements(solr: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    built = query.build(solr)
+    pairs = [(built.page, built.page_params)]
+    if built.facets is not None:
+        pairs.append((built.facets, built.facet_params))
+    return pairs
+
+
 def sql_only_ms(session: Session, solr: Mapping[str, Any], repeat: int = 30) -> float:
-    """Median milliseconds of the backend's statement alone (no CKAN around it)."""
-    params = Params()
-    sql = query.build(solr, params)[0]
+    """Median ms of the backend's statements alone (page + uncached facets)."""
     samples = []
     for _ in range(repeat):
         started = time.perf_counter()
-        session.execute(sa.text(sql), params.values).one()
+        for sql, params in _statements(solr):
+            session.execute(sa.text(sql), params).all()
         samples.append((time.perf_counter() - started) * 1000)
     return statistics.median(samples)
 
 
 def explain(session: Session, solr: Mapping[str, Any]) -> str:
-    """``EXPLAIN (ANALYZE, BUFFERS)`` of the backend's statement for ``solr``."""
-    params = Params()
-    sql = query.build(solr, params)[0]
-    rows = session.execute(sa.text(f"EXPLAIN (ANALYZE, BUFFERS) {sql}"), params.values)
-    return "\n".join(r[0] for r in rows)
+    """``EXPLAIN (ANALYZE, BUFFERS)`` of the backend's statements for ``solr``."""
+    plans = []
+    for sql, params in _statements(solr):
+        rows = session.execute(sa.text(f"EXPLAIN (ANALYZE, BUFFERS) {sql}"), params)
+        plans.append("\n".join(r[0] for r in rows))
+    return "\n\n".join(plans)

@@ -52,6 +52,36 @@ class TestIndexTransaction:
 
 
 @pytest.mark.usefixtures("clean_db")
+class TestFacetCache:
+    def formats(self) -> dict[str, int]:
+        result = helpers.call_action("package_search", context={"user": "", "ignore_auth": False},
+                                     **{"facet.field": ["res_format"]})
+        return result["facets"].get("res_format", {})
+
+    def test_counts_follow_every_change(self, org):
+        csv = [{"url": "http://example.com/a.csv", "format": "CSV"}]
+        dataset = factories.Dataset(owner_org=org["id"], resources=csv)
+        assert self.formats() == {"CSV": 1}
+        assert self.formats() == {"CSV": 1}  # now served from the cache
+        factories.Dataset(owner_org=org["id"], resources=csv)
+        assert self.formats() == {"CSV": 2}
+        helpers.call_action("package_patch", id=dataset["id"], private=True)
+        assert self.formats() == {"CSV": 1}
+        helpers.call_action("package_delete", id=dataset["id"])
+        assert self.formats() == {"CSV": 1}
+
+    def test_rolled_back_write_keeps_counts(self, org):
+        dataset = factories.Dataset(owner_org=org["id"],
+                                    resources=[{"url": "http://x/a.csv", "format": "CSV"}])
+        assert self.formats() == {"CSV": 1}
+        helpers.call_action("package_patch", id=dataset["id"], resources=[],
+                            context={"defer_commit": True})
+        ckan_search.rebuild(dataset["id"], defer_commit=True)
+        model.Session.rollback()
+        assert self.formats() == {"CSV": 1}
+
+
+@pytest.mark.usefixtures("clean_db")
 class TestSearchIndexCommands:
     def test_clear_rebuild_show_and_check(self, cli, org):
         factories.Dataset(name="linhas-de-onibus", title="Linhas de ônibus", owner_org=org["id"])

@@ -92,4 +92,4 @@ class TestQueryHelpers:
 
     def test_bad_sort_refused(self):
         with pytest.raises(lucene.QueryError):
-            query.build({"q": "*:*", "sort": "title; DROP"}, lucene.Params())
+            query.build({"q": "*:*", "sort": "title; DROP"})

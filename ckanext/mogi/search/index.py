@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from . import fields, text
-from .model import search_table
+from .model import generation_table, search_table
 
 # PostgreSQL refuses a tsvector over 1 MB; resource-heavy datasets are cut.
 _MAX_TEXT = 200_000
@@ -101,8 +101,17 @@ def _tsvector(weighted: Mapping[str, str]) -> Any:
     return parts[0].op("||")(parts[1]).op("||")(parts[2]).op("||")(parts[3])
 
 
+def touch(session: Session) -> None:
+    """Record that the index changed (new generation token, same transaction)."""
+    token = sa.func.md5(sa.func.concat(sa.func.random(), sa.func.clock_timestamp()))
+    stmt = insert(generation_table).values(id=1, token=token)
+    session.execute(stmt.on_conflict_do_update(index_elements=[generation_table.c.id],
+                                               set_={"token": stmt.excluded.token}))
+
+
 def upsert(session: Session, docs: Iterable[Mapping[str, Any]]) -> None:
     """Insert or replace the rows of ``docs`` (keyed by ``index_id``)."""
+    touch(session)
     for doc in docs:
         row = build_row(doc)
         row["tsv"] = _tsvector(row.pop("weighted"))
@@ -116,6 +125,7 @@ def upsert(session: Session, docs: Iterable[Mapping[str, Any]]) -> None:
 
 def delete_ids(session: Session, index_ids: Iterable[str]) -> None:
     """Remove rows by ``index_id``."""
+    touch(session)
     session.execute(sa.delete(search_table).where(search_table.c.index_id.in_(list(index_ids))))
 
 

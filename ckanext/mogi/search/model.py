@@ -40,3 +40,11 @@ search_table = sa.Table(
     sa.Column("metadata_modified", sa.DateTime(timezone=True)),
     sa.Column("title_sort", sa.UnicodeText),
 )
+
+# One row: a token replaced by every index write, in the same transaction.
+generation_table = sa.Table(
+    "mogi_search_generation",
+    meta.metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("token", sa.UnicodeText, nullable=False),
+)

@@ -18,14 +18,17 @@ import sqlalchemy as sa
 from ckan.common import _, config
 from sqlalchemy.orm import Session
 
-from . import text
-from .fields import BLOB_FIELDS, NOT_RETURNED
+from . import cache, text
+from .fields import BLOB_FIELDS, NOT_RETURNED, Kind, kind_of
 from .lucene import Params, QueryError, Translation, translate, tsquery_for, values_of
-from .model import TABLE_NAME
+from .model import TABLE_NAME, generation_table
+
+GENERATION_TABLE = generation_table.name
 
 DEFAULT_MM = "2<-1 5<80%"
 DEFAULT_FACET_LIMIT = 50
 _DISMAX_CLAUSE_RE = re.compile(r'([+-]?)"([^"]*)"|([+-]?)(\S+)')
+_FIELD_NAME_RE = re.compile(r"^[A-Za-z0-9_.\-]+$")
 _SORT_RE = re.compile(r"^([A-Za-z0-9_.\-]+)\s+(asc|desc)$", re.IGNORECASE)
 _COLUMN_SORTS = {
     "metadata_modified": "s.metadata_modified",
@@ -123,7 +126,7 @@ def dismax(q: str, mm: str, params: Params) -> Translation:
     return Translation(" AND ".join(parts) or "TRUE", rank)
 
 
-def _sort_keys(sort: str | None, params: Params) -> list[tuple[str, str]]:
+def _sort_keys(sort: str | None, params: Params, record: _Record) -> list[tuple[str, str]]:
     """``(expression over s, direction)`` for each key of a Solr ``sort``."""
     keys = []
     for part in (sort or "score desc, metadata_modified desc").split(","):
@@ -137,9 +140,35 @@ def _sort_keys(sort: str | None, params: Params) -> list[tuple[str, str]]:
         if name == "score":
             keys.append(("score", direction))
             continue
-        column = _COLUMN_SORTS.get(name) or f"({values_of(name, params)} ->> 0)"
-        keys.append((column, direction))
+        column = _COLUMN_SORTS.get(name)
+        if column is None and kind_of(name) is not Kind.TEXT:
+            column = f"({record.column(name)} ->> 0)"
+        keys.append((column or f"({values_of(name, params)} ->> 0)", direction))
     return keys
+
+
+class _Record:
+    """Exact-match fields read from ``s.fields`` with a single decompression.
+
+    Each ``fields -> 'key'`` would unpack the whole JSON value again; one
+    ``jsonb_to_record`` per row extracts every key the statement needs.
+    """
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def column(self, name: str) -> str:
+        if not _FIELD_NAME_RE.match(name):
+            raise QueryError(_('"{field}" is not a valid field name.').format(field=name))
+        if name not in self.names:
+            self.names.append(name)
+        return f"r.\"{name}\""
+
+    def join(self) -> str:
+        if not self.names:
+            return ""
+        columns = ", ".join(f'"{name}" jsonb' for name in self.names)
+        return f" CROSS JOIN LATERAL jsonb_to_record(s.fields) AS r({columns})"
 
 
 def _projection(fl: str | None) -> tuple[bool, set[str] | None, bool]:
@@ -163,8 +192,19 @@ def _shape(row: Mapping[str, Any], wanted: set[str] | None, score: bool) -> dict
     return doc
 
 
-def build(solr: Mapping[str, Any], params: Params) -> tuple[str, bool, set[str] | None, bool]:
-    """The SQL text for ``solr`` parameters (values bound in ``params``)."""
+@dataclass
+class Statements:
+    """The SQL of one search: the page (with hit count) and, apart, the facets."""
+
+    page: str
+    page_params: dict[str, Any]
+    facets: str | None
+    facet_params: dict[str, Any]
+    wanted: set[str] | None
+    with_score: bool
+
+
+def _where(solr: Mapping[str, Any], params: Params) -> Translation:
     q = (solr.get("q") or "*:*").strip()
     def_type = solr.get("defType")
     if def_type in ("dismax", "edismax") and (def_type == "dismax" or ":" not in q):
@@ -173,25 +213,28 @@ def build(solr: Mapping[str, Any], params: Params) -> tuple[str, bool, set[str] 
         main = translate(q, params)
     filters = [translate(fq, params).sql for fq in as_list(solr.get("fq"))]
     filters += [translate(fq, params).sql for fq in as_list(solr.get("fq_list"))]
-    where = " AND ".join(f"({sql})" for sql in [main.sql, *filters])
+    return Translation(" AND ".join(f"({sql})" for sql in [main.sql, *filters]),
+                       list(dict.fromkeys(main.rank_terms)))
 
-    rank_terms = list(dict.fromkeys(main.rank_terms))
-    if rank_terms:
-        rank_query = params(" | ".join(f"'{t}'" for t in rank_terms))
+
+def _page_statement(solr: Mapping[str, Any], params: Params) -> tuple[str, set[str] | None, bool]:
+    where = _where(solr, params)
+    if where.rank_terms:
+        rank_query = params(" | ".join(f"'{t}'" for t in where.rank_terms))
         weights = config.get("ckanext.mogi.search.rank_weights")
         score = f"ts_rank(CAST({params(weights)} AS real[]), s.tsv, CAST({rank_query} AS tsquery))"
     else:
         score = "1.0"
-
     rows = max(0, int(solr.get("rows", 10)))
     start = max(0, int(solr.get("start", 0)))
     blobs, wanted, with_score = _projection(solr.get("fl"))
     blob_columns = "".join(f", '{b}', s.{b}" for b in BLOB_FIELDS) if blobs else ""
 
-    # ``m`` carries only what paging and faceting need: sort keys and facet arrays.
+    # ``m`` carries only what paging needs: the score and the sort keys.
     columns = [f"{score} AS score"]
     order = []
-    for n, (expression, direction) in enumerate(_sort_keys(solr.get("sort"), params)):
+    record = _Record()
+    for n, (expression, direction) in enumerate(_sort_keys(solr.get("sort"), params, record)):
         if expression == "score":
             order.append(f"m.score {direction}")
         else:
@@ -199,22 +242,50 @@ def build(solr: Mapping[str, Any], params: Params) -> tuple[str, bool, set[str] 
             order.append(f"m.k{n} {direction} NULLS LAST")
     order.append("m.index_id ASC")
     order_sql = ", ".join(order)
+    sql = f"""
+WITH m AS MATERIALIZED (
+    SELECT s.index_id, {", ".join(columns)}
+    FROM {TABLE_NAME} AS s{record.join()}
+    WHERE {where.sql}
+), page AS (
+    SELECT m.index_id, m.score, row_number() OVER (ORDER BY {order_sql}) AS pos
+    FROM m ORDER BY {order_sql} LIMIT {params(rows)} OFFSET {params(start)}
+)
+SELECT
+    (SELECT count(*) FROM m) AS hits,
+    (SELECT coalesce(json_agg(json_build_object('doc', s.doc, 'score', page.score
+        {blob_columns}) ORDER BY page.pos), CAST('[]' AS json))
+     FROM page JOIN {TABLE_NAME} AS s ON s.index_id = page.index_id) AS docs,
+    (SELECT g.token FROM {GENERATION_TABLE} AS g WHERE g.id = 1) AS generation
+"""
+    return sql, wanted, with_score
 
-    facet_sql = "CAST('{}' AS json)"
-    facet_ctes = ""
+
+def _facet_statement(solr: Mapping[str, Any], params: Params) -> str | None:
     facet_fields = list(dict.fromkeys(as_list(solr.get("facet.field")))) if str(
         solr.get("facet", "true")).lower() == "true" else []
-    if facet_fields:
-        limit = int(solr.get("facet.limit", DEFAULT_FACET_LIMIT))
-        mincount = params(max(int(solr.get("facet.mincount") or 0), 1))
-        keep = f"f.rank <= {params(limit)}" if limit >= 0 else "TRUE"
-        arrays, names = [], []
-        for n, name in enumerate(facet_fields):
+    if not facet_fields:
+        return None
+    where = _where(solr, params)
+    limit = int(solr.get("facet.limit", DEFAULT_FACET_LIMIT))
+    mincount = params(max(int(solr.get("facet.mincount") or 0), 1))
+    keep = f"f.rank <= {params(limit)}" if limit >= 0 else "TRUE"
+    record = _Record()
+    columns, arrays, names = [], [], []
+    for n, name in enumerate(facet_fields):
+        if kind_of(name) is Kind.TEXT:
             columns.append(f"{values_of(name, params)} AS f{n}")
-            arrays.append(f"({n}, m.f{n})")
-            names.append(f"({n}, {params(name)})")
-        # Every facet in one pass over the matches: (facet, value) -> datasets.
-        facet_ctes = f""", counts AS (
+        else:
+            columns.append(f"{record.column(name)} AS f{n}")
+        arrays.append(f"({n}, m.f{n})")
+        names.append(f"({n}, {params(name)})")
+    # Every facet in one pass over the matches: (facet, value) -> datasets.
+    return f"""
+WITH m AS (
+    SELECT {", ".join(columns)}
+    FROM {TABLE_NAME} AS s{record.join()}
+    WHERE {where.sql}
+), counts AS (
     SELECT a.n, v.x AS v, count(*) AS c
     FROM m CROSS JOIN LATERAL (VALUES {", ".join(arrays)}) AS a(n, arr)
          CROSS JOIN LATERAL jsonb_array_elements_text(a.arr) AS v(x)
@@ -222,38 +293,43 @@ def build(solr: Mapping[str, Any], params: Params) -> tuple[str, bool, set[str] 
 ), ranked AS (
     SELECT c.n, c.v, c.c, row_number() OVER (PARTITION BY c.n ORDER BY c.c DESC, c.v) AS rank
     FROM counts AS c
-)"""
-        facet_sql = f"""(SELECT json_object_agg(k.name, coalesce(x.items, CAST('[]' AS json)))
-     FROM (VALUES {", ".join(names)}) AS k(n, name)
-     LEFT JOIN (SELECT f.n, json_agg(json_build_array(f.v, f.c) ORDER BY f.c DESC, f.v)
-                AS items FROM ranked AS f WHERE {keep} GROUP BY f.n) AS x ON x.n = k.n)"""
-
-    sql = f"""
-WITH m AS MATERIALIZED (
-    SELECT s.index_id, {", ".join(columns)}
-    FROM {TABLE_NAME} AS s
-    WHERE {where}
-), page AS (
-    SELECT m.index_id, m.score, row_number() OVER (ORDER BY {order_sql}) AS pos
-    FROM m ORDER BY {order_sql} LIMIT {params(rows)} OFFSET {params(start)}
-){facet_ctes}
-SELECT
-    (SELECT count(*) FROM m) AS hits,
-    (SELECT coalesce(json_agg(json_build_object('doc', s.doc, 'score', page.score
-        {blob_columns}) ORDER BY page.pos), CAST('[]' AS json))
-     FROM page JOIN {TABLE_NAME} AS s ON s.index_id = page.index_id) AS docs,
-    {facet_sql} AS facets
+)
+SELECT json_object_agg(k.name, coalesce(x.items, CAST('[]' AS json))) AS facets
+FROM (VALUES {", ".join(names)}) AS k(n, name)
+LEFT JOIN (SELECT f.n, json_agg(json_build_array(f.v, f.c) ORDER BY f.c DESC, f.v) AS items
+           FROM ranked AS f WHERE {keep} GROUP BY f.n) AS x ON x.n = k.n
 """
-    return sql, blobs, wanted, with_score
+
+
+def build(solr: Mapping[str, Any]) -> Statements:
+    """The SQL statements answering ``solr`` parameters (values bound apart)."""
+    page_params, facet_params = Params(), Params()
+    page, wanted, with_score = _page_statement(solr, page_params)
+    facets = _facet_statement(solr, facet_params)
+    return Statements(page, page_params.values, facets, facet_params.values, wanted,
+                      with_score)
 
 
 def search(session: Session, solr: Mapping[str, Any]) -> Result:
-    """Run a Solr-style search against the PostgreSQL index."""
-    params = Params()
-    sql, _blobs, wanted, with_score = build(solr, params)
-    row = session.execute(sa.text(sql), params.values).one()
-    docs = [_shape(r, wanted, with_score) for r in row.docs]
-    facets = {k: [x for pair in v for x in pair] for k, v in (row.facets or {}).items()}
+    """Run a Solr-style search against the PostgreSQL index.
+
+    One statement gives the page and the hit count; facet counts, which only
+    change when the index does, come from a second one unless cached for the
+    index generation the first statement saw.
+    """
+    statements = build(solr)
+    row = session.execute(sa.text(statements.page), statements.page_params).one()
+    docs = [_shape(r, statements.wanted, statements.with_score) for r in row.docs]
+    facets: dict[str, Any] = {}
+    if statements.facets is not None:
+        facet_sql = statements.facets
+
+        def compute() -> dict[str, Any]:
+            found = session.execute(sa.text(facet_sql), statements.facet_params)
+            return found.scalar() or {}
+
+        counted = cache.facets(row.generation, facet_sql, statements.facet_params, compute)
+        facets = {k: [x for pair in v for x in pair] for k, v in counted.items()}
     return Result(hits=row.hits, docs=docs, facets=facets)
 
 

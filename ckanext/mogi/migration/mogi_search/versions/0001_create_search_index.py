@@ -15,6 +15,7 @@ branch_labels = None
 depends_on = None
 
 TABLE = "mogi_search_index"
+GENERATION = "mogi_search_generation"
 
 
 def upgrade() -> None:
@@ -38,10 +39,16 @@ def upgrade() -> None:
         sa.Column("metadata_modified", sa.DateTime(timezone=True)),
         sa.Column("title_sort", sa.UnicodeText),
     )
-    # Filters and ranking read these on every candidate row: keep them in the
-    # row (compressed if need be) rather than in out-of-line TOAST storage.
-    op.execute(f"ALTER TABLE {TABLE} ALTER COLUMN fields SET STORAGE MAIN")
-    op.execute(f"ALTER TABLE {TABLE} ALTER COLUMN tsv SET STORAGE MAIN")
+    # Storage: the short columns that filters and sorts read on every row are
+    # never moved out of line (PLAIN); ``fields`` stays in the row, compressed
+    # (MAIN); the large document, blobs and tsvector go to TOAST. Without
+    # this, wide rows pushed even ``index_id`` out of line and every sort
+    # comparison re-read it (measured: browse 2x slower at 20,000 datasets).
+    plain = ("index_id", "id", "name", "site_id", "state", "capacity", "dataset_type",
+             "title_sort")
+    op.execute(f"ALTER TABLE {TABLE} "
+               + ", ".join(f"ALTER COLUMN {c} SET STORAGE PLAIN" for c in plain)
+               + ", ALTER COLUMN fields SET STORAGE MAIN")
     op.create_index(f"{TABLE}_site_id_idx", TABLE, ["site_id", "id"])
     op.create_index(f"{TABLE}_visibility_idx", TABLE, ["state", "capacity", "dataset_type"])
     op.create_index(f"{TABLE}_labels_idx", TABLE, ["permission_labels"],
@@ -56,5 +63,16 @@ def upgrade() -> None:
     op.create_index(f"{TABLE}_tsv_idx", TABLE, ["tsv"], postgresql_using="gin")
 
 
+    # Changes with every index write (same transaction): the key under which
+    # facet counts may be cached. A random token, so that a reset database
+    # never meets the cache entries of an earlier one.
+    op.create_table(
+        GENERATION,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("token", sa.UnicodeText, nullable=False),
+    )
+
+
 def downgrade() -> None:
+    op.drop_table(GENERATION)
     op.drop_table(TABLE)

@@ -1,0 +1,56 @@
+"""Facet counts cached in Redis, keyed by the index generation.
+
+Facet counts cost the most in a search (every matching dataset's values are
+counted) but change only when the index does. Every index write replaces
+the generation token in the same transaction (``index.touch``); a search
+reads the token together with its page, and the counts of its facet
+statement are stored under that token. An entry can never be served for a
+newer index: the key changes with it. Entries also expire on their own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ckan.common import config
+from ckan.lib.redis import connect_to_redis
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+
+PREFIX = "ckanext-mogi:search:facets"
+TTL_SECONDS = 24 * 3600
+
+Facets = dict[str, Any]
+
+
+def key(generation: str, sql: str, params: Mapping[str, Any]) -> str:
+    digest = hashlib.sha256(
+        json.dumps([sql, params], sort_keys=True, default=str).encode()).hexdigest()
+    return f"{PREFIX}:{config.get('ckan.site_id')}:{generation}:{digest}"
+
+
+def facets(generation: str | None, sql: str, params: Mapping[str, Any],
+           compute: Callable[[], Facets]) -> Facets:
+    """The facet counts of ``sql``: cached for ``generation``, else computed."""
+    if not generation:
+        return compute()
+    cache_key = key(generation, sql, params)
+    try:
+        redis = connect_to_redis()
+        cached = redis.get(cache_key)
+    except RedisError as error:
+        log.warning("Facet cache unavailable (%s); counting without it", error)
+        return compute()
+    if cached is not None:
+        return json.loads(cached)
+    counted = compute()
+    try:
+        redis.set(cache_key, json.dumps(counted), ex=TTL_SECONDS)
+    except RedisError as error:
+        log.warning("Facet cache unavailable (%s)", error)
+    return counted
