@@ -78,7 +78,6 @@ setup(
     install_requires=[
         "ckan>=2.12,<2.13",
         "luqum>=1.0",
-        "rdflib>=7",
         "ckanext-scheming>=3.1",
         "validate-docbr>=2",
         "snowballstemmer>=2.2",

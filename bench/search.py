@@ -208,13 +208,27 @@ def run_naive(logical: Logical) -> tuple[int, dict[str, dict[str, int]]]:
     return result.hits, result.facets
 
 
-def timed(label: str, run: Callable[[Logical], object], queries: Sequence[Logical]) -> Timing:
+def forget_facets() -> None:
+    """A new index generation: cached facet counts no longer apply."""
+    from ckan import model
+
+    from ckanext.mogi.search import index
+
+    index.touch(model.Session())
+    model.Session.commit()
+
+
+def timed(label: str, run: Callable[[Logical], object], queries: Sequence[Logical],
+          before: Callable[[], None] | None = None) -> Timing:
+    """Per-query milliseconds of ``run``; ``before`` runs untimed before each."""
     from ckan import model
 
     for logical in queries[:WARMUP]:
         run(logical)
     samples = []
     for logical in queries:
+        if before:
+            before()
         started = time.perf_counter()
         run(logical)
         samples.append((time.perf_counter() - started) * 1000)
@@ -298,12 +312,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             print_explain([browse[0], text[0]])
         timings = [
             timed("(a) browse, ours", run_ours, browse),
+            timed("(a) browse, ours, facets uncached", run_ours, browse, forget_facets),
             timed("(a) browse, naive", run_naive, browse),
             timed("(b) text+2fq, ours", run_ours, text),
+            timed("(b) text+2fq, ours, facets uncached", run_ours, text, forget_facets),
             timed("(b) text+2fq, naive", run_naive, text),
         ]
     report(timings)
-    browse_ours, _browse_naive, text_ours, text_naive = timings
+    # Browse facets are the same for every visitor until the index changes:
+    # the steady state is cached. Text queries vary: judged uncached.
+    browse_ours, _browse_cold, _browse_naive, _text_warm, text_ours, text_naive = timings
     ratio = text_ours.percentile(95) / text_naive.percentile(95)
     print(f"\nTargets: (b) p95 <= {TARGET_SEARCH_P95_MS:.0f} ms: "
           f"{'met' if text_ours.percentile(95) <= TARGET_SEARCH_P95_MS else 'MISSED'}; "

@@ -292,7 +292,8 @@ def test_registry():
     assert registry == v.validators()
     assert set(registry) == {
         "mogi_cnpj", "mogi_ibge_municipio", "mogi_uf", "mogi_date", "mogi_email", "mogi_url",
-        "mogi_sei_codes", "mogi_vocabulary", "mogi_temporal_range", "mogi_access_rules",
+        "mogi_sei_codes", "mogi_vocabulary", "mogi_temporal_range", "mogi_spatial_value",
+        "mogi_access_rules",
     }
     for name, function in registry.items():
         assert name == function.__name__
@@ -421,3 +422,22 @@ def test_every_periodicidade_has_a_rule():
     from ckanext.mogi.schema import periodicity, vocabularies
 
     assert list(periodicity.INTERVALS) == vocabularies.values("periodicidade")
+
+
+@pytest.mark.parametrize(("coverage", "value", "stored", "error"), [
+    ("MUNICIPAL", "353060", "3530607", None),
+    ("MUNICIPAL", "3530601", None, "check digit should be 7"),
+    ("ESTADUAL", "sp", "SP", None),
+    ("ESTADUAL", "XX", None, "not a Brazilian state"),
+    ("FEDERAL", "br", "BR", None),
+    ("FEDERAL", "3530607", None, 'the territory is "BR"'),
+])
+def test_spatial_value_follows_coverage(coverage, value, stored, error):
+    data = {("cobertura_espacial",): coverage, ("valor_cobertura_espacial",): value}
+    errors: dict = {("valor_cobertura_espacial",): []}
+    v.mogi_spatial_value(("__after",), data, errors, {})
+    if error:
+        assert error in " ".join(errors[("valor_cobertura_espacial",)])
+    else:
+        assert errors[("valor_cobertura_espacial",)] == []
+        assert data[("valor_cobertura_espacial",)] == stored

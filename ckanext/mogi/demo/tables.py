@@ -39,6 +39,33 @@ TENDER_COLUMNS = (
 )
 
 
+#: Column -> (type, description) of the flat tender files: the data dictionary.
+TENDER_DICTIONARY: dict[str, tuple[str, str]] = {
+    "ano": ("inteiro", "Ano da licitação no sistema de licitações."),
+    "id_licitacao": ("inteiro", "Identificador interno da licitação no sistema."),
+    "numero": ("texto", "Número da licitação no formato NNNN/AAAA, por órgão e modalidade."),
+    "orgao": ("texto", "Órgão que licita: PMMC (Prefeitura), SEMAE ou IPREM."),
+    "modalidade": (
+        "texto",
+        "Modalidade: Pregão Eletrônico, Pregão Presencial, Convite, Tomada de Preços, "
+        "Concorrência, Leilão, Chamada ou Chamamento Público...",
+    ),
+    "situacao": (
+        "texto",
+        "Situação: PUBLICADA, EM ANDAMENTO, SUSPENSA, REPUBLICADA, REVOGADA ou "
+        "CONCLUÍDA (vazia quando o sistema não a informa).",
+    ),
+    "objeto": ("texto", "Objeto resumido da contratação."),
+    "descricao": ("texto", "Descrição completa do objeto."),
+    "complemento": ("texto", "Informações complementares (pode ser vazio)."),
+    "data_abertura": ("data (dd/mm/aaaa)", "Data de abertura das propostas."),
+    "data_publicacao_inicio": ("data (dd/mm/aaaa)", "Início da publicação no sistema."),
+    "data_publicacao_fim": ("data (dd/mm/aaaa)", "Fim da publicação no sistema."),
+    "quantidade_ocorrencias": ("inteiro", "Número de ocorrências registradas (atas, recursos...)."),
+    "quantidade_documentos": ("inteiro", "Número de documentos publicados (edital, avisos...)."),
+}
+
+
 def clean_text(value: Any) -> str:
     """``value`` as one line of text: trimmed, inner whitespace collapsed."""
     if value is None:
@@ -182,6 +209,18 @@ def mogi_rows(paths: Sequence[Path]) -> bytes:
     return to_csv(header, rows)
 
 
+def tender_dictionary(paths: Sequence[Path]) -> bytes:
+    """The data dictionary of the flat tender files, with an example per column
+    taken from the first tender of the dumps."""
+    first = next((t for path in paths for t in read_json_list(path)), None)
+    examples = tender_row(first) if first else [""] * len(TENDER_COLUMNS)
+    rows = [
+        [column, *TENDER_DICTIONARY[column], example]
+        for column, example in zip(TENDER_COLUMNS, examples, strict=True)
+    ]
+    return to_csv(("coluna", "tipo", "descricao", "exemplo"), rows)
+
+
 def raw(paths: Sequence[Path]) -> bytes:
     """The table exactly as published (a single file)."""
     (path,) = paths
@@ -194,6 +233,7 @@ CONVERTERS: dict[str, Converter] = {
     "semae_tenders": semae_tenders,
     "tender_documents": tender_documents,
     "tender_events": tender_events,
+    "tender_dictionary": tender_dictionary,
     "job_titles": job_titles,
     "mogi_rows": mogi_rows,
 }

@@ -16,8 +16,18 @@ DATASET_TYPE = "dataset"
 
 
 def before_validation(data: Mapping[str, Any]) -> dict[str, Any]:
-    """Map what other clients send (CGU extras, theme groups) into our fields."""
+    """Map what other clients send (CGU extras, theme groups, tags) into our fields.
+
+    Standard CKAN clients, and CKAN's own actions that re-send a shown
+    dataset (``package_patch``, ``resource_create``), carry keywords as the
+    ``tags`` list, never as the form's ``tag_string``.
+    """
     result = federal.absorb_cgu_extras(data)
+    if not result.get("tag_string") and isinstance(result.get("tags"), list):
+        names = [t.get("name") if isinstance(t, Mapping) else t for t in result["tags"]
+                 if not (isinstance(t, Mapping) and t.get("vocabulary_id"))]
+        if any(names):
+            result["tag_string"] = ",".join(n for n in names if n)
     if not result.get("temas") and result.get("groups"):
         chosen = themes.themes_from_groups(result["groups"])
         if chosen:
