@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from ckan.lib.helpers import url_for
 from ckan.tests import factories, helpers
 
 pytestmark = pytest.mark.usefixtures("clean_db")
@@ -35,3 +36,11 @@ def test_dataset_page_shows_dates_next_update_and_no_empty_rows(app):
     assert shown["Cobertura temporal – fim"] == "31/12/2022"
     assert shown["Temas"] == "Economia e Finanças"
     assert "Base legal (LGPD)" not in shown and "Data de descontinuação" not in shown
+
+
+def test_edit_form_shows_dates_as_typed_in_brazil(app, sysadmin, dataset_data):
+    helpers.call_action("package_create", **dataset_data(name="obras-2024"))
+    coverage_page = url_for("dataset.scheming_edit_page", id="obras-2024", page=3)
+    body = app.get(coverage_page, headers={"Authorization": sysadmin["token"]}).body
+    start = re.search(r'id="field-cobertura_temporal_inicio"[^>]*value="([^"]*)"', body)
+    assert start and re.fullmatch(r"\d{2}/\d{2}/\d{4}", start.group(1))

@@ -130,7 +130,7 @@ def absorb_cgu_extras(data: Mapping[str, Any]) -> dict[str, Any]:
                         if not (isinstance(e, Mapping) and e.get("key") in FEDERAL_KEYS)]
     for cgu in CGU_KEYS:
         value = by_key.get(cgu.key)
-        if value in (None, "") or result.get(cgu.field) not in (None, "", []):
+        if value in (None, "") or cgu.field in result:
             continue
         try:
             result[cgu.field] = cgu.from_cgu(str(value))

@@ -488,6 +488,10 @@ def mogi_spatial_value(key: Any, data: dict[Any, Any], errors: dict[Any, list[st
         return
     if (name,) in data:
         data[(name,)] = normalised
+    for flat_key, extra_key in list(data.items()):
+        if (len(flat_key) == 3 and flat_key[0] == "extras" and flat_key[2] == "key"
+                and extra_key == name):
+            data[("extras", flat_key[1], "value")] = normalised
 
 
 def _is_private(data: Mapping[Any, Any], context: Mapping[str, Any]) -> bool:
@@ -521,13 +525,36 @@ def mogi_access_rules(key: Any, data: dict[Any, Any], errors: dict[Any, list[str
     if _is_private(data, context):
         return
     codes = restricted_codes(_field_value(data, FIELD_OBSERVANCIA))
-    if codes:
+    if codes and not errors.get((FIELD_OBSERVANCIA,)):
         _add_error(errors, FIELD_OBSERVANCIA, message("private_restricted", codes=", ".join(codes)))
     if _field_value(data, FIELD_DADOS_PESSOAIS) == "sim":
         _add_error(errors, FIELD_DADOS_PESSOAIS, message("private_personal_data"))
 
 
+@scheming_validator
+def mogi_required(field: Mapping[str, Any], schema: Any) -> Callable[..., Any]:
+    """``scheming_required``, except for fields not yet sent while the dataset is a draft.
+
+    The form pages save a draft after each page; fields of later pages are
+    absent then. An empty value that *is* sent is still an error on its page.
+    """
+    not_empty = toolkit.get_validator("not_empty")
+    if not field.get("required"):
+        return toolkit.get_validator("ignore_missing")
+
+    def validator(key: Any, data: dict[Any, Any], errors: dict[Any, list[str]],
+                  context: Mapping[str, Any]) -> Any:
+        value = data.get(key, missing)
+        if data.get(("state",)) == "draft" and (value is missing or value is None):
+            data.pop(key, None)
+            raise toolkit.StopOnError
+        return not_empty(key, data, errors, context)
+
+    return validator
+
+
 VALIDATORS: dict[str, Callable[..., Any]] = {
+    "mogi_required": mogi_required,
     "mogi_cnpj": mogi_cnpj,
     "mogi_ibge_municipio": mogi_ibge_municipio,
     "mogi_uf": mogi_uf,
