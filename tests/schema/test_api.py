@@ -13,6 +13,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from cgu_expectations import COMPLETE_CGU_EXTRAS
 from ckan import model
 from ckan.tests import factories, helpers
 from dateutil.relativedelta import relativedelta
@@ -24,25 +25,6 @@ pytestmark = pytest.mark.usefixtures("clean_db")
 
 API = "/api/3/action/"
 
-#: The 15 CGU extras of the complete dataset (conftest.COMPLETE_DATASET), as
-#: the federal CKAN harvester expects them (guia-ckan formats).
-COMPLETE_CGU_EXTRAS = {
-    "periodicidade": "MENSAL",
-    "coberturaTemporalInicio": "01/01/2022",
-    "coberturaTemporalFim": "31/12/2022",
-    "coberturaEspacial": "MUNICIPAL",
-    "valorCoberturaEspacial": "353060",
-    "granularidadeEspacial": "MUNICIPAL",
-    "atualizacaoVersao": "false",
-    "descontinuado": "false",
-    "dataDescontinuacao": "",
-    "observanciaLegal": "1",
-    "relacaoOds": "true",
-    "ods": "3,10",
-    "dadosRacaEtnia": "false",
-    "dadosGenero": "true",
-    "dadosAbertos": "true",
-}
 
 
 def api_post(app, action: str, data: dict[str, Any], token: str | None = None,

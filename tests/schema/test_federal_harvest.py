@@ -16,6 +16,7 @@ from typing import Any
 
 import ckanext.harvest.model as harvest_model
 import pytest
+from cgu_expectations import COMPLETE_CGU_EXTRAS
 from ckan import model
 from ckan import plugins as p
 from ckan.tests import helpers
@@ -33,23 +34,7 @@ pytestmark = [
 #: Public datasets of the portal: name -> (changes to the complete dataset,
 #: the CGU extras the federal harvester must read).
 PUBLIC = {
-    "atendimentos-ubs-2022": ({}, {
-        "periodicidade": "MENSAL",
-        "coberturaTemporalInicio": "01/01/2022",
-        "coberturaTemporalFim": "31/12/2022",
-        "coberturaEspacial": "MUNICIPAL",
-        "valorCoberturaEspacial": "353060",
-        "granularidadeEspacial": "MUNICIPAL",
-        "atualizacaoVersao": "false",
-        "descontinuado": "false",
-        "dataDescontinuacao": "",
-        "observanciaLegal": "1",
-        "relacaoOds": "true",
-        "ods": "3,10",
-        "dadosRacaEtnia": "false",
-        "dadosGenero": "true",
-        "dadosAbertos": "true",
-    }),
+    "atendimentos-ubs-2022": ({}, COMPLETE_CGU_EXTRAS),
     "leitos-hospitalares-sp": ({
         "title": "Leitos hospitalares no Estado de São Paulo",
         "notes": "Leitos SUS por hospital, série anual.",

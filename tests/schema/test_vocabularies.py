@@ -23,9 +23,6 @@ from ckanext.mogi.schema import vocabularies as vocab
 STANDARDS = Path(__file__).resolve().parents[2].parent / "shared" / "standards"
 VOCABS = STANDARDS / "dcat-br" / "vocabularies"
 
-pytestmark = pytest.mark.skipif(
-    not VOCABS.is_dir(), reason=f"official vocabularies not found in {VOCABS}"
-)
 
 SKOSXL = "http://www.w3.org/2008/05/skos-xl#"
 
