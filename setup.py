@@ -40,6 +40,7 @@ PLUGINS = {
     "mogi_search": "ckanext.mogi.search.plugin:MogiSearchPlugin",
     "mogi_schema": "ckanext.mogi.schema.plugin:MogiSchemaPlugin",
     "mogi_theme": "ckanext.mogi.theme.plugin:MogiThemePlugin",
+    "mogi_dcat": "ckanext.mogi.dcat.plugin:MogiDcatPlugin",
 }
 
 setup(
@@ -67,6 +68,7 @@ setup(
             "*/public/**/*",
             "migration/*/alembic.ini",
             "migration/*/README",
+            "*/README.md",
             "migration/*/script.py.mako",
         ],
         "ckanext.mogi.schemas": ["**/*"],
@@ -84,6 +86,7 @@ setup(
     ],
     entry_points={
         "ckan.plugins": [f"{name} = {target}" for name, target in PLUGINS.items()],
+        "ckan.rdf.profiles": ["dcat_br = ckanext.mogi.dcat.profile:DCATBRProfile"],
         "babel.extractors": ["ckan = ckan.lib.extract:extract_ckan"],
     },
     cmdclass={"build_py": BuildWithCatalogues},

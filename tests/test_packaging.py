@@ -21,8 +21,9 @@ from ckan.cli import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCKER = ROOT / "docker"
-# Plugins this wheel registers; the portal also enables scheming_organizations.
-PLUGINS = {"mogi", "mogi_search", "mogi_schema", "mogi_theme"}
+# Plugins this wheel registers; the portal also enables scheming_organizations
+# (ckanext-scheming) and dcat (ckanext-dcat).
+PLUGINS = {"mogi", "mogi_search", "mogi_schema", "mogi_theme", "mogi_dcat"}
 SOLR_IMAGE = "ckan/ckan-solr:2.12-solr9"
 
 
@@ -64,7 +65,7 @@ def test_compose_uses_solr_instead_of_mogi_search(compose):
         env = services[name]["environment"]
         plugins = env["CKAN__PLUGINS"].split()
         assert "mogi_search" not in plugins
-        assert {"mogi", "mogi_schema", "mogi_theme"} <= set(plugins)
+        assert {"mogi", "mogi_schema", "mogi_theme", "dcat", "mogi_dcat"} <= set(plugins)
         assert plugins[-1] == "envvars", "envvars must be the last plugin"
         assert env["CKAN_SOLR_URL"].startswith("http://solr:8983/solr/")
         assert env["CKAN_SQLALCHEMY_URL"].startswith("postgresql://")
@@ -95,7 +96,8 @@ def rendered_ini(tmp_path: Path) -> Path:
 
 def test_rendered_ini_loads_with_ckan(rendered_ini: Path):
     config = load_config(str(rendered_ini))
-    assert set(config["ckan.plugins"].split()) == PLUGINS | {"scheming_organizations"}
+    assert set(config["ckan.plugins"].split()) == PLUGINS | {"scheming_organizations", "dcat"}
+    assert config["ckanext.dcat.rdf.profiles"] == "dcat_br"
     assert config["scheming.dataset_schemas"] == "ckanext.mogi.schemas:dataset.yaml"
     assert config["ckan.locale_default"] == "pt_BR"
     assert config["ckan.locales_offered"].split() == ["pt_BR", "en"]

@@ -13,11 +13,13 @@ import ckan.plugins as p
 from ckanext.scheming.plugins import SchemingDatasetsPlugin
 
 from ckanext.mogi import schema
+from ckanext.mogi.dcat import seal
 from ckanext.mogi.schema import lifecycle
 
 
 class MogiSchemaPlugin(SchemingDatasetsPlugin):
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IFacets, inherit=True)
 
     def update_config(self, config: Any) -> None:
         super().update_config(config)
@@ -27,7 +29,12 @@ class MogiSchemaPlugin(SchemingDatasetsPlugin):
         return {**super().get_validators(), **schema.get_validators()}
 
     def get_helpers(self) -> dict[str, Any]:
-        return {**super().get_helpers(), **schema.get_helpers()}
+        return {
+            **super().get_helpers(),
+            **schema.get_helpers(),
+            "mogi_seal_level_label": seal.translated_level_label,
+            "mogi_seal_criterion_label": seal.translated_criterion_label,
+        }
 
     def validate(self, context: Any, data_dict: Any, schema_: Any, action: str) -> Any:
         if not action.endswith("_show"):
@@ -43,3 +50,22 @@ class MogiSchemaPlugin(SchemingDatasetsPlugin):
 
     def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         lifecycle.after_show(pkg_dict)
+
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        return lifecycle.before_index(pkg_dict)
+
+    def after_dataset_search(self, search_results: dict[str, Any],
+                             search_params: dict[str, Any]) -> dict[str, Any]:
+        return lifecycle.label_seal_facet(search_results)
+
+    # IFacets: the DCAT-BR seal on every dataset listing.
+    def dataset_facets(self, facets_dict: Any, package_type: str) -> Any:
+        facets_dict[seal.FIELD] = p.toolkit._("DCAT-BR seal")
+        return facets_dict
+
+    def group_facets(self, facets_dict: Any, group_type: str, package_type: Any) -> Any:
+        return self.dataset_facets(facets_dict, package_type)
+
+    def organization_facets(self, facets_dict: Any, organization_type: str,
+                            package_type: Any) -> Any:
+        return self.dataset_facets(facets_dict, package_type)

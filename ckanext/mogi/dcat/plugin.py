@@ -1,0 +1,55 @@
+"""Plugin ``mogi_dcat``: wiring for ckanext-dcat's ``dcat`` plugin.
+
+ckanext-dcat serves the endpoints (``/catalog.{ttl,rdf,jsonld,xml}``,
+``/dataset/<id>.{ttl,rdf,jsonld}``, content negotiation); the DCAT-BR
+mapping is the ``dcat_br`` profile (:mod:`ckanext.mogi.dcat.profile`,
+``ckanext.dcat.rdf.profiles = dcat_br``). This plugin only declares the
+catalogue options and pins ``capacity:public`` into the catalogue's search
+(``dcat_catalog_show`` / ``dcat_catalog_search``), so that private datasets
+stay out of it whoever asks and whatever ``fq`` is given. ckanext-dcat
+already leaves them out today (it never passes ``include_private``); this
+keeps it so if that changes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins as p
+
+from ckanext.mogi.config import declarations
+
+PUBLIC_ONLY = "capacity:public"
+
+
+def public_only(fq: str | None) -> str:
+    """``fq`` restricted to public datasets."""
+    fq = (fq or "").strip()
+    return f"{PUBLIC_ONLY} AND ({fq})" if fq else PUBLIC_ONLY
+
+
+def _public_catalogue(up_func: Any, context: Any, data_dict: dict[str, Any]) -> Any:
+    return up_func(context, {**data_dict, "fq": public_only(data_dict.get("fq"))})
+
+
+@p.toolkit.chained_action
+@p.toolkit.side_effect_free
+def dcat_catalog_show(up_func: Any, context: Any, data_dict: dict[str, Any]) -> Any:
+    return _public_catalogue(up_func, context, data_dict)
+
+
+@p.toolkit.chained_action
+@p.toolkit.side_effect_free
+def dcat_catalog_search(up_func: Any, context: Any, data_dict: dict[str, Any]) -> Any:
+    return _public_catalogue(up_func, context, data_dict)
+
+
+@p.toolkit.blanket.config_declarations(declarations("mogi_dcat"))
+class MogiDcatPlugin(p.SingletonPlugin):
+    p.implements(p.IActions)
+
+    def get_actions(self) -> dict[str, Any]:
+        return {
+            "dcat_catalog_show": dcat_catalog_show,
+            "dcat_catalog_search": dcat_catalog_search,
+        }
