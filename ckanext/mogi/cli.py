@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ckanext.mogi.dcat.cli import dcat
 from ckanext.mogi.demo.cli import demo
 
 
@@ -13,6 +14,7 @@ def mogi() -> None:
 
 
 mogi.add_command(demo)
+mogi.add_command(dcat)
 
 
 def get_commands() -> list[click.Command]:

@@ -5,13 +5,14 @@ The demo catalogue is loaded once for the module; every page of
 pages are merged and validated against the official DCAT-BR 1.0 shapes
 (``shapes.ttl`` + ``range.ttl`` + ``mdr-vocabularies.shape.ttl``) with the
 DCAT-BR vocabularies loaded alongside (two of them repaired in memory, see
-``../shared/standards/README.md``, "Known defects").
+``../shared/standards/README.md``, "Known defects"), as
+:mod:`ckanext.mogi.dcat.shacl` loads them.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
+from functools import cache
 from pathlib import Path
 
 import ckan.plugins as plugins
@@ -21,44 +22,29 @@ from pyshacl import validate
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, SH
 
+from ckanext.mogi.dcat import shacl
 from ckanext.mogi.demo import catalogue as demo_catalogue
 from ckanext.mogi.demo.loader import LoadSummary, load_demo
 
 SHARED = Path(__file__).parents[2].parent / "shared"
 SOURCE = SHARED / "data"
-DCAT_BR = SHARED / "standards" / "dcat-br"
-SHACL = DCAT_BR / "shacl" / "1.0"
-VOCABULARIES = DCAT_BR / "vocabularies"
 DCAT_AP = SHARED / "standards" / "dcat-ap" / "dcat-ap-3.0.0"
-SHAPE_FILES = ("shapes.ttl", "range.ttl", "mdr-vocabularies.shape.ttl")
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 SITE_URL = "http://test.ckan.net"
 MAX_PAGES = 50
 
 
-def _repaired(path: Path) -> str:
-    """The text of a vocabulary file, with the published defects repaired."""
-    text = path.read_text(encoding="utf-8")
-    if path.name == "freq.ttl":
-        # Stray ">" after prefixed names, e.g. ``vcrfr:quadrimestral>``.
-        text = re.sub(r"(\bvcrfr:[A-Za-z_]+)>", r"\1", text)
-    if path.name == "language.ttl" and "@prefix skosxl:" not in text:
-        text = "@prefix skosxl: <http://www.w3.org/2008/05/skos-xl#> .\n" + text
-    return text
+@cache
+def _standards() -> shacl.Standards:
+    return shacl.Standards(SHARED / "standards")
 
 
 def vocabulary_graph() -> Graph:
-    graph = Graph()
-    for path in sorted(VOCABULARIES.glob("*/*.ttl")):
-        graph.parse(data=_repaired(path), format="turtle", publicID=path.as_uri())
-    return graph
+    return _standards().vocabularies
 
 
 def shapes_graph() -> Graph:
-    graph = Graph()
-    for name in SHAPE_FILES:
-        graph.parse(SHACL / name, format="turtle")
-    return graph
+    return _standards().shapes
 
 
 def violation_report(results: Graph) -> str:

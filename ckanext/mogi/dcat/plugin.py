@@ -1,14 +1,18 @@
 """Plugin ``mogi_dcat``: wiring for ckanext-dcat's ``dcat`` plugin.
 
 ckanext-dcat serves the endpoints (``/catalog.{ttl,rdf,jsonld,xml}``,
-``/dataset/<id>.{ttl,rdf,jsonld}``, content negotiation); the DCAT-BR
+``/dataset/<id>.{ttl,rdf,jsonld}``); the DCAT-BR
 mapping is the ``dcat_br`` profile (:mod:`ckanext.mogi.dcat.profile`,
-``ckanext.dcat.rdf.profiles = dcat_br``). This plugin only declares the
+``ckanext.dcat.rdf.profiles = dcat_br``). This plugin declares the
 catalogue options and pins ``capacity:public`` into the catalogue's search
 (``dcat_catalog_show`` / ``dcat_catalog_search``), so that private datasets
 stay out of it whoever asks and whatever ``fq`` is given. ckanext-dcat
 already leaves them out today (it never passes ``include_private``); this
 keeps it so if that changes.
+
+It also registers the ``mogi_dcat`` blueprint, whose hooks and ``/catalog``
+rule (:mod:`ckanext.mogi.dcat.http`) add HTTP caching to the RDF responses
+and content negotiation that leaves ``/dataset/new`` alone.
 """
 
 from __future__ import annotations
@@ -16,8 +20,10 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins as p
+from flask import Blueprint
 
 from ckanext.mogi.config import declarations
+from ckanext.mogi.dcat import http
 
 PUBLIC_ONLY = "capacity:public"
 
@@ -47,9 +53,17 @@ def dcat_catalog_search(up_func: Any, context: Any, data_dict: dict[str, Any]) -
 @p.toolkit.blanket.config_declarations(declarations("mogi_dcat"))
 class MogiDcatPlugin(p.SingletonPlugin):
     p.implements(p.IActions)
+    p.implements(p.IBlueprint)
 
     def get_actions(self) -> dict[str, Any]:
         return {
             "dcat_catalog_show": dcat_catalog_show,
             "dcat_catalog_search": dcat_catalog_search,
         }
+
+    def get_blueprint(self) -> Blueprint:
+        blueprint = Blueprint("mogi_dcat", __name__)
+        blueprint.before_app_request(http.before_request)
+        blueprint.after_app_request(http.after_request)
+        blueprint.add_url_rule("/catalog", "catalog", http.catalog, methods=["GET"])
+        return blueprint

@@ -1,0 +1,237 @@
+"""HTTP layer of the RDF endpoints: conditional requests and content negotiation.
+
+Plain functions; :mod:`ckanext.mogi.dcat.plugin` only wires them as the
+``before_app_request`` / ``after_app_request`` hooks and the ``/catalog``
+rule of the ``mogi_dcat`` blueprint.
+
+* **Caching.** Every RDF response of ckanext-dcat's views
+  (``/catalog.<fmt>``, ``/dataset/<id>.<fmt>``) and of the negotiated ones
+  below gets a weak ``ETag`` and ``Last-Modified``, both computed *before*
+  rendering from what the RDF is made of (see :func:`validators`), so a
+  matching ``If-None-Match`` (or, without it, ``If-Modified-Since``) is
+  answered ``304 Not Modified`` without building the graph. The body itself
+  cannot be hashed: rdflib names blank nodes at random and orders JSON-LD
+  differently on each rendering.
+* **Negotiation.** ``GET /dataset/<id>`` and ``GET /catalog`` asking for an
+  RDF media type in ``Accept`` get the RDF; everything else (browsers) keeps
+  the HTML views. No dataset route is re-registered, so ``/dataset/new``
+  stays ckanext-scheming's multi-page form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib.metadata
+from typing import Any
+
+import sqlalchemy as sa
+from ckan import model
+from ckan.plugins import toolkit
+from ckanext.dcat import utils as dcat_utils
+from flask import Response, request
+from werkzeug.http import is_resource_modified
+
+from ckanext.mogi.search.model import generation_table
+
+#: ckanext-dcat's RDF views (blueprint ``dcat``).
+DCAT_ENDPOINTS = frozenset({
+    "dcat.read_catalog", "dcat.read_dataset", "dcat.read_dataset_series",
+})
+#: The HTML dataset page, answered with RDF when ``Accept`` asks for it.
+DATASET_READ = "dataset.read"
+#: Our ``/catalog`` rule.
+CATALOG = "mogi_dcat.catalog"
+#: flask ``g`` attributes: the negotiated format, the validators.
+NEGOTIATED = "_mogi_dcat_format"
+VALIDATORS = "_mogi_dcat_validators"
+#: Configuration the RDF depends on (besides the data).
+CONFIG_PREFIXES = ("ckan.site_url", "ckanext.dcat.", "ckanext.mogi.dcat.", "ckan.locale")
+
+RDF_MEDIA_TYPES = frozenset(dcat_utils.CONTENT_TYPES.values())
+
+
+def negotiated_format() -> str | None:
+    """The RDF format (``ttl``, ``rdf``, ``jsonld``, ``n3``) asked for in ``Accept``.
+
+    ``None`` when the client prefers HTML or asks for nothing we serve
+    (ckanext-dcat's parser: ``text/html`` first wins, ``*/*`` is not RDF).
+    """
+    return dcat_utils.parse_accept_header(request.headers.get("Accept", ""))
+
+
+def _rdf_request() -> tuple[str, str | None] | None:
+    """``(format, dataset id or None for the catalogue)`` of an RDF request, else None."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    endpoint = request.endpoint
+    args = request.view_args or {}
+    if endpoint in DCAT_ENDPOINTS:
+        fmt = args.get("_format")
+        if fmt not in dcat_utils.CONTENT_TYPES:
+            return None
+        return fmt, args.get("_id")
+    if endpoint in (DATASET_READ, CATALOG):
+        fmt = negotiated_format()
+        if not fmt:
+            return None
+        return fmt, args.get("id") if endpoint == DATASET_READ else None
+    return None
+
+
+def before_request() -> Response | None:
+    """``before_app_request`` hook of the RDF requests.
+
+    Answers 304 when the client's validators still match, and serves
+    ``/dataset/<id>`` as RDF when ``Accept`` asks for it. Every other
+    request (``/dataset/new`` and the HTML pages included) goes on untouched.
+    """
+    rdf = _rdf_request()
+    if rdf is None:
+        return None
+    fmt, dataset_id = rdf
+    current = validators(fmt, dataset_id)
+    setattr(toolkit.g, VALIDATORS, current)
+    if current is not None and not is_resource_modified(
+            request.environ, etag=current[0], last_modified=current[1]):
+        response = Response(status=304)
+        _set_validators(response, current)
+        if request.endpoint in (DATASET_READ, CATALOG):
+            response.vary.add("Accept")
+        return response
+    if request.endpoint == DATASET_READ and dataset_id:
+        setattr(toolkit.g, NEGOTIATED, fmt)
+        return dcat_utils.read_dataset_page(dataset_id, fmt)
+    return None
+
+
+def catalog() -> Any:
+    """``/catalog``: the RDF catalogue when asked for, else the dataset search."""
+    fmt = negotiated_format()
+    if not fmt:
+        return toolkit.redirect_to("dataset.search")
+    setattr(toolkit.g, NEGOTIATED, fmt)
+    return dcat_utils.read_catalog_page(fmt)
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    # CKAN stores metadata_modified as naive UTC.
+    return value.replace(tzinfo=dt.UTC, microsecond=0)
+
+
+def _this_second() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def _scalar(statement: Any, params: dict[str, Any] | None = None) -> Any:
+    return model.Session.execute(sa.text(statement), params or {}).scalar()
+
+
+def _generation() -> str:
+    """The search index's generation token (changes with every index write)."""
+    if _scalar("SELECT to_regclass(:t)", {"t": generation_table.name}) is None:
+        return ""
+    return str(model.Session.execute(
+        sa.select(generation_table.c.token).where(generation_table.c.id == 1)
+    ).scalar() or "")
+
+
+def _fingerprint() -> str:
+    """Code and configuration the RDF depends on."""
+    settings = sorted(
+        (key, str(value)) for key, value in toolkit.config.items()
+        if key.startswith(CONFIG_PREFIXES)
+    )
+    try:
+        version = importlib.metadata.version("ckanext-mogi")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover
+        version = ""
+    return repr((version, settings))
+
+
+def catalog_state() -> tuple[str, dt.datetime | None]:
+    """``(state, last modified)`` of the whole catalogue.
+
+    The state changes with any index write, any dataset change (even of a
+    dataset that leaves the catalogue: deleting it or making it private
+    bumps its ``metadata_modified``), any purge (the count) and any
+    organisation change (publisher names). ``Last-Modified`` is the latest
+    ``metadata_modified`` of any dataset whatever its state or visibility,
+    not "the newest dataset of the page": a dataset leaving the catalogue
+    shifts every page after it without making their newest date newer.
+    """
+    latest, count = model.Session.execute(
+        sa.select(sa.func.max(model.Package.metadata_modified), sa.func.count())
+        .select_from(model.Package)
+    ).one()
+    organisations = _scalar(
+        "SELECT md5(coalesce(string_agg(concat_ws('|', id, name, title, state), ',' "
+        "ORDER BY id), '')) FROM \"group\" WHERE is_organization"
+    )
+    state = repr((_generation(), latest, count, organisations))
+    return state, _aware(latest)
+
+
+def dataset_state(dataset_id: str) -> tuple[str, dt.datetime | None] | None:
+    """``(state, last modified)`` of one dataset (by id or name) and its publisher.
+
+    ``None`` unless the dataset is public and active: the others get no
+    validators (and no 304), so that the view alone decides who sees them.
+    """
+    package = model.Package.get(dataset_id)
+    if package is None or package.private or package.state != "active":
+        return None
+    organisation = model.Group.get(package.owner_org) if package.owner_org else None
+    publisher = (organisation.name, organisation.title, organisation.state) \
+        if organisation else None
+    state = repr((package.id, package.metadata_modified, package.state,
+                  package.private, publisher))
+    return state, _aware(package.metadata_modified)
+
+
+def validators(fmt: str,
+               dataset_id: str | None) -> tuple[str, dt.datetime | None] | None:
+    """``(etag, last modified)`` of the RDF of this request, without rendering it.
+
+    The ETag hashes the state (:func:`catalog_state` / :func:`dataset_state`),
+    the format, the path and query (``page``, ``q``, ``fq``,
+    ``modified_since``, ``profiles``), and the code and configuration. It is
+    weak: two renderings of the same state are equivalent RDF, not the same
+    bytes. ``Last-Modified`` is left out while it is the current second
+    (HTTP dates have one-second resolution, RFC 9110 8.8.2.2).
+    """
+    found = dataset_state(dataset_id) if dataset_id else catalog_state()
+    if found is None:
+        return None
+    state, last_modified = found
+    query = sorted(request.args.items(multi=True))
+    key = repr((state, fmt, request.path, query, _fingerprint()))
+    etag = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    if last_modified is not None and last_modified >= _this_second():
+        last_modified = None
+    return etag, last_modified
+
+
+def _set_validators(response: Response,
+                    current: tuple[str, dt.datetime | None]) -> None:
+    etag, last_modified = current
+    response.set_etag(etag, weak=True)
+    if last_modified is not None:
+        response.last_modified = last_modified
+
+
+def after_request(response: Response) -> Response:
+    """``after_app_request`` hook: ``Vary`` and the validators of the RDF responses."""
+    if request.endpoint in (DATASET_READ, CATALOG):
+        # The same URL gives HTML or RDF depending on Accept.
+        response.vary.add("Accept")
+    current = getattr(toolkit.g, VALIDATORS, None)
+    if (
+        current is not None
+        and response.status_code == 200
+        and response.mimetype in RDF_MEDIA_TYPES
+    ):
+        _set_validators(response, current)
+    return response
