@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
 import pytest
+from ckan import plugins
+from ckan.tests import factories, helpers
+from werkzeug.serving import make_server
+
+from ckanext.mogi.demo.loader import LoadSummary, load_demo, resolve_source
 
 
 @pytest.fixture(autouse=True)
@@ -15,3 +24,66 @@ def clean_db(reset_db, migrate_db_for, with_plugins):
     """CKAN's ``clean_db``, plus this bundle's migrations (the search table)."""
     reset_db()
     migrate_db_for("mogi_search")
+
+
+@pytest.fixture
+def sysadmin() -> dict[str, Any]:
+    """A sysadmin with an API token (``sysadmin["token"]``)."""
+    return factories.SysadminWithToken()
+
+
+@pytest.fixture
+def organization(sysadmin) -> dict[str, Any]:
+    """The Secretaria de Saúde, with every field of schemas/organization.yaml."""
+    return helpers.call_action(
+        "organization_create",
+        context={"user": sysadmin["name"]},
+        name="secretaria-de-saude",
+        title="Secretaria Municipal de Saúde",
+        sigla="SMS",
+        description="Gestão do Sistema Único de Saúde no município.",
+        tipo="secretaria",
+        cnpj="11.222.333/0001-81",
+        email="saude@mogidascruzes.sp.gov.br",
+        telefone="(11) 4798-5000",
+        endereco="Av. Ver. Narciso Yague Guimarães, 277 - Centro Cívico",
+        responsavel="Secretário Municipal de Saúde",
+        site="https://www.mogidascruzes.sp.gov.br/saude",
+    )
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[str]:
+    """The portal (the ``app`` fixture's WSGI application) on a real HTTP port.
+
+    Yields the base URL, e.g. ``http://127.0.0.1:54321``.
+    """
+    server = make_server("127.0.0.1", 0, app.app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def load_demo_catalogue(reset_db, migrate_db_for) -> Callable[[], LoadSummary]:
+    """For module-scoped fixtures: a fresh database holding the demo catalogue.
+
+    ``with_plugins`` is function-scoped, so the plugins of test.ini are loaded
+    for the duration of the load, which goes through the schema's validation.
+    """
+
+    def load() -> LoadSummary:
+        plugins.load_all()
+        try:
+            reset_db()
+            migrate_db_for("mogi_search")
+            return load_demo(resolve_source())
+        finally:
+            plugins.unload_all()
+
+    return load

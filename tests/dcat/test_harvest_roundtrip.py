@@ -15,8 +15,6 @@ compared field by field with its original.
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Iterator
 from typing import Any
 
 import ckanext.harvest.model as harvest_model
@@ -25,11 +23,10 @@ import requests
 from ckan import model
 from ckan import plugins as p
 from ckan.common import config
-from ckan.tests import factories, helpers
+from ckan.tests import helpers
 from ckanext.harvest import queue
 from rdflib import Graph, Namespace
 from rdflib.namespace import DCAT, RDF
-from werkzeug.serving import make_server
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 
@@ -130,20 +127,6 @@ def harvest_db(clean_db, migrate_db_for):
 
 
 @pytest.fixture
-def sysadmin() -> dict[str, Any]:
-    return factories.SysadminWithToken()
-
-
-@pytest.fixture
-def organization(sysadmin) -> dict[str, Any]:
-    return helpers.call_action(
-        "organization_create", context={"user": sysadmin["name"]},
-        name="secretaria-de-saude", title="Secretaria Municipal de Saúde",
-        sigla="SMS", description="Gestão do Sistema Único de Saúde no município.",
-        tipo="secretaria", email="saude@mogidascruzes.sp.gov.br")
-
-
-@pytest.fixture
 def portal(sysadmin, organization) -> dict[str, dict[str, Any]]:
     """The public datasets and a private one, as package_show returns them."""
     created = {}
@@ -160,20 +143,11 @@ def portal(sysadmin, organization) -> dict[str, dict[str, Any]]:
 
 
 @pytest.fixture
-def live_server(app, monkeypatch) -> Iterator[str]:
-    """The portal on a real HTTP port; the catalogue's URIs (and so its
-    ``hydra:next`` links) are built from that address."""
-    server = make_server("127.0.0.1", 0, app.app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_port}"
-    monkeypatch.setitem(config, "ckanext.dcat.base_uri", base)
-    try:
-        yield base
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+def live_server(live_server, monkeypatch) -> str:
+    """The portal on a real HTTP port (tests/conftest.py); the catalogue's URIs,
+    and so its ``hydra:next`` links, are built from that address."""
+    monkeypatch.setitem(config, "ckanext.dcat.base_uri", live_server)
+    return live_server
 
 
 @pytest.fixture

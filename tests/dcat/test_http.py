@@ -11,7 +11,7 @@ import time
 from typing import Any
 
 import pytest
-from ckan.tests import factories, helpers
+from ckan.tests import helpers
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 
@@ -46,30 +46,6 @@ DATASET: dict[str, Any] = {
     "atualizacao_versao": "false",
     "descontinuado": "false",
 }
-
-
-@pytest.fixture
-def sysadmin() -> dict[str, Any]:
-    return factories.SysadminWithToken()
-
-
-@pytest.fixture
-def organization(sysadmin) -> dict[str, Any]:
-    return helpers.call_action(
-        "organization_create",
-        context={"user": sysadmin["name"]},
-        name="secretaria-de-saude",
-        title="Secretaria Municipal de Saúde",
-        sigla="SMS",
-        description="Gestão do Sistema Único de Saúde no município.",
-        tipo="secretaria",
-        cnpj="11.222.333/0001-81",
-        email="saude@mogidascruzes.sp.gov.br",
-        telefone="(11) 4798-5000",
-        endereco="Av. Ver. Narciso Yague Guimarães, 277 - Centro Cívico",
-        responsavel="Secretário Municipal de Saúde",
-        site="https://www.mogidascruzes.sp.gov.br/saude",
-    )
 
 
 @pytest.fixture

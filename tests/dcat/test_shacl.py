@@ -24,7 +24,7 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, SH
 
 from ckanext.mogi.dcat import shacl
 from ckanext.mogi.demo import catalogue as demo_catalogue
-from ckanext.mogi.demo.loader import LoadSummary, load_demo
+from ckanext.mogi.demo.loader import LoadSummary
 
 SHARED = Path(__file__).parents[2].parent / "shared"
 SOURCE = SHARED / "data"
@@ -71,14 +71,8 @@ def count_violations(results: Graph) -> int:
 
 
 @pytest.fixture(scope="module")
-def catalogue(reset_db, migrate_db_for) -> LoadSummary:
-    plugins.load_all()
-    try:
-        reset_db()
-        migrate_db_for("mogi_search")
-        return load_demo(SOURCE)
-    finally:
-        plugins.unload_all()
+def catalogue(load_demo_catalogue) -> LoadSummary:
+    return load_demo_catalogue()
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from rdflib.namespace import DCAT, DCTERMS, SH
 from ckanext.mogi.dcat import shacl
 from ckanext.mogi.dcat.cli import public_datasets
 from ckanext.mogi.demo import catalogue as demo_catalogue
-from ckanext.mogi.demo.loader import LoadSummary, load_demo, resolve_source
+from ckanext.mogi.demo.loader import LoadSummary
 
 #: Dataset fields filled only when they apply (as in tests/demo/test_demo.py).
 CONDITIONAL_FIELDS = {
@@ -45,14 +45,8 @@ RECOMMENDED_ACCEPTED = {
 
 
 @pytest.fixture(scope="module")
-def catalogue(reset_db, migrate_db_for) -> LoadSummary:
-    plugins.load_all()
-    try:
-        reset_db()
-        migrate_db_for("mogi_search")
-        return load_demo(resolve_source())
-    finally:
-        plugins.unload_all()
+def catalogue(load_demo_catalogue) -> LoadSummary:
+    return load_demo_catalogue()
 
 
 @pytest.fixture(scope="module")

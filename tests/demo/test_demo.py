@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
 import pytest
 from ckan.cli.cli import ckan
@@ -120,20 +119,8 @@ def _filled(value: Any) -> bool:
 
 
 @pytest.fixture(scope="module")
-def catalogue(reset_db, migrate_db_for) -> LoadSummary:
-    """The demo catalogue loaded once, on a clean database, for this module.
-
-    ``with_plugins`` is function-scoped, so the plugins of test.ini are loaded
-    here for the duration of the load. The load goes through the schema's
-    validation: any invalid demo dataset makes every test of the module error.
-    """
-    plugins.load_all()
-    try:
-        reset_db()
-        migrate_db_for("mogi_search")
-        return load_demo(SOURCE)
-    finally:
-        plugins.unload_all()
+def catalogue(load_demo_catalogue) -> LoadSummary:
+    return load_demo_catalogue()
 
 
 def test_every_demo_dataset_is_created(catalogue: LoadSummary) -> None:

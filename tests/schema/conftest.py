@@ -6,13 +6,10 @@ class selects), PostgreSQL and, for the harvest, a real HTTP server.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from ckan.tests import factories, helpers
-from werkzeug.serving import make_server
 
 #: A complete, valid, public dataset: every field of schemas/dataset.yaml.
 COMPLETE_DATASET: dict[str, Any] = {
@@ -51,32 +48,6 @@ COMPLETE_DATASET: dict[str, Any] = {
 
 
 @pytest.fixture
-def sysadmin() -> dict[str, Any]:
-    """A sysadmin with an API token (``sysadmin["token"]``)."""
-    return factories.SysadminWithToken()
-
-
-@pytest.fixture
-def organization(sysadmin) -> dict[str, Any]:
-    """The Secretaria de Saúde, with every field of schemas/organization.yaml."""
-    return helpers.call_action(
-        "organization_create",
-        context={"user": sysadmin["name"]},
-        name="secretaria-de-saude",
-        title="Secretaria Municipal de Saúde",
-        sigla="SMS",
-        description="Gestão do Sistema Único de Saúde no município.",
-        tipo="secretaria",
-        cnpj="11.222.333/0001-81",
-        email="saude@mogidascruzes.sp.gov.br",
-        telefone="(11) 4798-5000",
-        endereco="Av. Ver. Narciso Yague Guimarães, 277 - Centro Cívico",
-        responsavel="Secretário Municipal de Saúde",
-        site="https://www.mogidascruzes.sp.gov.br/saude",
-    )
-
-
-@pytest.fixture
 def dataset_data(organization) -> Callable[..., dict[str, Any]]:
     """``dataset_data(**changes)``: a complete valid dataset dict (not yet created)."""
 
@@ -86,20 +57,3 @@ def dataset_data(organization) -> Callable[..., dict[str, Any]]:
         return {key: value for key, value in data.items() if value is not None}
 
     return build
-
-
-@pytest.fixture
-def live_server(app) -> Iterator[str]:
-    """The portal (the ``app`` fixture's WSGI application) on a real HTTP port.
-
-    Yields the base URL, e.g. ``http://127.0.0.1:54321``.
-    """
-    server = make_server("127.0.0.1", 0, app.app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
