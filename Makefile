@@ -12,10 +12,11 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV ?= .venv
 PYTEST_ARGS ?=
+BENCH ?= search
 BENCH_ARGS ?=
 export PYTHON VENV PYTEST_ARGS
 
-.PHONY: help run test lint bench lock install services browser-deps clean distclean
+.PHONY: help run test lint bench i18n lock install services browser-deps clean distclean
 
 help:  ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -31,10 +32,13 @@ lint:  ## ruff check (needs only the venv and the pinned stack)
 	@source scripts/lib.sh && ensure_venv && ensure_stack && \
 	"$$VENV/bin/ruff" check $(wildcard ckanext tests bench)
 
-bench: install  ## Run the search benchmark bench/search.py (BENCH_ARGS are passed on)
+bench: install  ## Run a benchmark: BENCH=search|dcat|validation|web (default search); BENCH_ARGS are passed on
 	@source scripts/lib.sh && ensure_services && \
-	if [[ ! -f bench/search.py ]]; then die "bench/search.py not found"; fi && \
-	log "python bench/search.py $(BENCH_ARGS)" && "$$VENV/bin/python" bench/search.py $(BENCH_ARGS)
+	if [[ ! -f bench/$(BENCH).py ]]; then die "bench/$(BENCH).py not found"; fi && \
+	log "python bench/$(BENCH).py $(BENCH_ARGS)" && "$$VENV/bin/python" bench/$(BENCH).py $(BENCH_ARGS)
+
+i18n:  ## Extract messages, add new msgids to the pt_BR catalogue (never drops any) and compile it
+	@scripts/i18n.sh
 
 lock:  ## Regenerate requirements.txt from requirements.in (fresh temp venv)
 	@scripts/lock.sh

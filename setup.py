@@ -41,6 +41,7 @@ PLUGINS = {
     "mogi_schema": "ckanext.mogi.schema.plugin:MogiSchemaPlugin",
     "mogi_theme": "ckanext.mogi.theme.plugin:MogiThemePlugin",
     "mogi_dcat": "ckanext.mogi.dcat.plugin:MogiDcatPlugin",
+    "mogi_validation": "ckanext.mogi.validation.plugin:MogiValidationPlugin",
 }
 
 setup(

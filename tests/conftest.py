@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from ckan import plugins
+from ckan.lib import jobs
 from ckan.tests import factories, helpers
 from werkzeug.serving import make_server
 
@@ -21,9 +23,30 @@ def load_standard_plugins(with_plugins):
 
 @pytest.fixture
 def clean_db(reset_db, migrate_db_for, with_plugins):
-    """CKAN's ``clean_db``, plus this bundle's migrations (the search table)."""
+    """CKAN's ``clean_db``, plus this bundle's migrations (search, validation)."""
     reset_db()
     migrate_db_for("mogi_search")
+    # Some tests load their own plugin list: migrate what is there to migrate.
+    if plugins.plugin_loaded("mogi_validation"):
+        migrate_db_for("mogi_validation")
+        # Validation jobs that earlier tests queued and no worker ran.
+        queue = plugins.toolkit.config.get("ckanext.mogi.validation.queue")
+        jobs.get_queue(queue or jobs.DEFAULT_QUEUE_NAME).empty()
+
+
+@pytest.fixture
+def validation_worker(ckan_config, monkeypatch) -> Iterator[Callable[[], None]]:
+    """Validation jobs go to a queue of this test only; calling the fixture's
+    value runs a real CKAN job worker in burst mode on it (each job in its
+    own forked work horse, as ``ckan jobs worker`` does)."""
+    queue = f"mogi-validation-test-{uuid.uuid4().hex[:12]}"
+    monkeypatch.setitem(ckan_config, "ckanext.mogi.validation.queue", queue)
+
+    def run() -> None:
+        jobs.Worker([queue]).work(burst=True)
+
+    yield run
+    jobs.get_queue(queue).delete(delete_jobs=True)
 
 
 @pytest.fixture
@@ -82,6 +105,7 @@ def load_demo_catalogue(reset_db, migrate_db_for) -> Callable[[], LoadSummary]:
         try:
             reset_db()
             migrate_db_for("mogi_search")
+            migrate_db_for("mogi_validation")
             return load_demo(resolve_source())
         finally:
             plugins.unload_all()

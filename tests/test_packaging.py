@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCKER = ROOT / "docker"
 # Plugins this wheel registers; the portal also enables scheming_organizations
 # (ckanext-scheming) and dcat (ckanext-dcat).
-PLUGINS = {"mogi", "mogi_search", "mogi_schema", "mogi_theme", "mogi_dcat"}
+PLUGINS = {"mogi", "mogi_search", "mogi_schema", "mogi_theme", "mogi_dcat", "mogi_validation"}
 SOLR_IMAGE = "ckan/ckan-solr:2.12-solr9"
 
 
@@ -170,6 +170,11 @@ def test_wheel_ships_data_files_and_migrations(wheel: zipfile.ZipFile):
     names = set(wheel.namelist())
     assert "ckanext/mogi/config_declaration.yaml" in names
     assert any(n.startswith("ckanext/mogi/schemas/") for n in names)
+    # The validation schemas library (ckanext.mogi.validation.library).
+    library = {n for n in names if n.startswith("ckanext/mogi/schemas/tables/")}
+    assert {f"ckanext/mogi/schemas/tables/{name}.json" for name in (
+        "licitacoes", "contratos", "despesas", "receitas", "remuneracao-servidores",
+        "unidades-saude", "escolas", "obras")} <= library
     migration = "ckanext/mogi/migration/mogi_search/"
     for part in ("alembic.ini", "env.py", "script.py.mako"):
         assert migration + part in names

@@ -6,6 +6,7 @@ import click
 
 from ckanext.mogi.dcat.cli import dcat
 from ckanext.mogi.demo.cli import demo
+from ckanext.mogi.validation.cli import validation
 
 
 @click.group(short_help="Ferramentas do portal de dados abertos de Mogi das Cruzes.")
@@ -15,6 +16,7 @@ def mogi() -> None:
 
 mogi.add_command(demo)
 mogi.add_command(dcat)
+mogi.add_command(validation)
 
 
 def get_commands() -> list[click.Command]:

@@ -1,8 +1,7 @@
 """``ckan mogi dcat validate`` and :mod:`ckanext.mogi.dcat.shacl` on the demo catalogue.
 
 Acceptance: every public demo dataset has 0 DCAT-BR violations; the demo
-datasets that fill every field have no ``shapes_recommended.ttl`` warning
-but the ones listed in ``RECOMMENDED_ACCEPTED`` (see there why).
+datasets that fill every field have no ``shapes_recommended.ttl`` warning.
 """
 
 from __future__ import annotations
@@ -27,22 +26,6 @@ CONDITIONAL_FIELDS = {
     "granularidade_municipal", "base_legal_lgpd", "anonimizacao", "ods",
     "data_descontinuacao", "proxima_atualizacao",
 }
-
-#: Recommended-shape warnings that remain on a dataset filling every field,
-#: as (property, class of the focus node):
-#:
-#: * ``dcat:bbox`` / ``dcat:centroid`` of the ``dct:Location`` nodes (the
-#:   VCR-CE level and the IBGE locality): no field of ours holds a geometry;
-#: * ``dct:type`` of the ``foaf:Agent`` publishers: the organization's
-#:   ``tipo`` could fill it, but the profile does not write it yet (and the
-#:   ``tipo_organizacao`` vocabulary has no concept IRIs, which ``range.ttl``
-#:   requires for it).
-RECOMMENDED_ACCEPTED = {
-    ("dcat:bbox", "dct:Location"),
-    ("dcat:centroid", "dct:Location"),
-    ("dct:type", "foaf:Agent"),
-}
-
 
 @pytest.fixture(scope="module")
 def catalogue(load_demo_catalogue) -> LoadSummary:
@@ -109,18 +92,18 @@ def test_no_violation(reports: dict[str, shacl.DatasetReport]):
     assert not failing, failing
 
 
-def test_datasets_filling_every_field_have_only_the_accepted_warnings(datasets, reports):
+def test_datasets_filling_every_field_have_no_warning(datasets, reports):
     full = sorted(name for name, d in datasets.items() if fills_every_field(d))
     partial = set(datasets) - set(full)
     assert len(full) >= 10, full
     assert partial, "some demo datasets link to pages, without a byte size"
     for name in full:
-        remaining = {(f.path, f.focus_class) for f in reports[name].warnings}
-        assert remaining == RECOMMENDED_ACCEPTED, (name, reports[name].lines())
-    # The other datasets only miss the byte size of their links on top of that.
+        assert not reports[name].warnings, (name, reports[name].lines())
+        assert not reports[name].violations, (name, reports[name].lines())
+    # The other datasets only miss the byte size of their links.
     for name in partial:
         remaining = {(f.path, f.focus_class) for f in reports[name].warnings}
-        assert remaining - RECOMMENDED_ACCEPTED <= {("dcat:byteSize", "dcat:Distribution")}
+        assert remaining == {("dcat:byteSize", "dcat:Distribution")}, reports[name].lines()
 
 
 def test_recommended_shapes_catch_a_missing_property(graphs, standards):
@@ -180,7 +163,9 @@ def test_cli_on_the_demo(catalogue: LoadSummary, cli, reports):
     public = [d["name"] for d in demo_catalogue.DATASETS if not d["private"]]
     for name in public:
         assert f"{name}: 0 violações, " in result.output
-    assert "dcat:centroid (centroide) ausente em dct:Location (recomendado)" in result.output
+    assert "dcat:byteSize (tamanho em bytes) ausente em dcat:Distribution (recomendado)" \
+        in result.output
+    assert "dcat:centroid" not in result.output
     warnings = sum(len(r.warnings) for r in reports.values())
     assert (f"Resumo: {len(public)} conjuntos de dados validados contra o DCAT-BR 1.0; "
             f"0 violações, {warnings} avisos; 0 com violações.") in result.output

@@ -3,21 +3,32 @@
 Registered as the ``ckan.rdf.profiles`` entry point ``dcat_br``; enable it
 with ``ckanext.dcat.rdf.profiles = dcat_br``. ckanext-dcat's DCAT-AP 3
 profile writes the generic part (title, description, keywords, identifier,
-dates, distributions' URLs, byte size...); this profile then rewrites, from
-our scheming fields and the tables of :mod:`ckanext.mogi.dcat.mappings`,
-every property DCAT-BR constrains with a vocabulary or a class.
+dates, distributions' URLs, byte size...); this profile writes, from our
+scheming fields and the tables of :mod:`ckanext.mogi.dcat.mappings`, every
+property DCAT-BR constrains with a vocabulary or a class.
+
+Cost: the parent is handed a shallow copy of the dataset without the keys
+whose properties this profile writes itself (:data:`PARENT_DATASET_KEYS`,
+:data:`PARENT_RESOURCE_KEYS`), so it neither builds what would be deleted
+nor looks the organisation up; the RDF terms of every vocabulary concept are
+built once per process (:func:`_concept`, immutable), and a concept's own
+triples are added once per graph.
 """
 
 from __future__ import annotations
 
+import datetime
+import functools
 import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import sqlalchemy as sa
+from ckan import model
 from ckan.plugins import toolkit as tk
 from ckanext.dcat.profiles.base import CleanedURIRef
 from ckanext.dcat.profiles.euro_dcat_ap_3 import EuropeanDCATAP3Profile
-from ckanext.dcat.utils import resource_uri
+from ckanext.dcat.utils import catalog_uri, resource_uri
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCAT, FOAF, RDF, SKOS, XSD
 from rdflib.term import Node
@@ -33,6 +44,36 @@ DEFAULT_CATALOG_DESCRIPTION = (
     "Catálogo de dados abertos da Prefeitura Municipal de Mogi das Cruzes (SP)."
 )
 MIN_DESCRIPTION = 10  # DCAT-BR shapes.ttl: dct:description sh:minLength 10
+#: Where the portal serves its library of Table Schemas (ckanext.mogi.validation).
+SCHEMA_LIBRARY_PATH = "/validacao/esquemas/"
+
+#: Dataset keys the parent (DCAT-AP 3) would turn into properties this profile
+#: writes itself (publisher from the organisation, contact point, licence,
+#: spatial/temporal coverage...; dates, which CKAN stores in ISO 8601 and the
+#: parent parses with dateutil): left out of the dict the parent gets.
+PARENT_DATASET_KEYS = frozenset({
+    "issued", "modified", "metadata_created", "metadata_modified",
+    "organization", "maintainer", "maintainer_email", "author", "author_email",
+    "contact_uri", "contact_name", "contact_email", "publisher_uri", "publisher_name",
+    "frequency", "theme", "language", "access_rights", "documentation",
+    "temporal_start", "temporal_end", "spatial", "spatial_uri", "spatial_text",
+    "license_id", "license_url",
+})
+#: Resource keys likewise: title, description, format/media type and checksum
+#: are written from our fields (vocabulary IRIs, SPDX algorithm).
+PARENT_RESOURCE_KEYS = frozenset({
+    "issued", "modified", "created", "metadata_modified",
+    "name", "description", "format", "mimetype", "hash", "hash_algorithm",
+    "license", "language", "conforms_to", "rights", "download_url",
+})
+
+#: (predicate, key, fallback key) of the dates, as the parent maps them.
+DATASET_DATES = ((DCT.issued, "issued", "metadata_created"),
+                 (DCT.modified, "modified", "metadata_modified"))
+RESOURCE_DATES = ((DCT.issued, "issued", "created"),
+                  (DCT.modified, "modified", "metadata_modified"))
+
+ConceptTerms = tuple[URIRef, tuple[tuple[URIRef, Node], ...]]
 
 
 def _as_list(value: Any) -> list[str]:
@@ -61,78 +102,170 @@ def publisher_uri() -> str:
     return tk.config.get("ckanext.mogi.dcat.publisher_uri") or DEFAULT_PUBLISHER_URI
 
 
+def _without(data: Mapping[str, Any], keys: frozenset[str]) -> dict[str, Any]:
+    copy = {k: v for k, v in data.items() if k not in keys}
+    extras = data.get("extras")
+    if isinstance(extras, list):
+        copy["extras"] = [e for e in extras
+                          if not (isinstance(e, dict) and e.get("key") in keys)]
+    return copy
+
+
+# ------------------------------------------------- RDF terms, once per process
+
+
+@functools.cache
+def _concept(vocabulary: str, value: str, classes: tuple[URIRef, ...]) -> ConceptTerms | None:
+    """The concept IRI of ``value`` and its own (predicate, object) pairs."""
+    entry = vocabularies.entry(vocabulary, value)
+    if not entry or not entry.get("uri"):
+        return None
+    # The most specific class first: _describe checks it to know whether the
+    # concept is already described in the graph (with these classes).
+    pairs: list[tuple[URIRef, Node]] = [(RDF.type, rdf_class) for rdf_class in classes]
+    pairs.append((RDF.type, SKOS.Concept))
+    scheme = vocabularies.scheme(vocabulary)
+    if scheme:
+        pairs.append((SKOS.inScheme, URIRef(scheme)))
+    pairs.append((SKOS.prefLabel, Literal(str(entry["label"]), lang="pt-BR")))
+    notation = entry.get("notation") or entry.get("extension")
+    if notation:
+        pairs.append((SKOS.notation, Literal(str(notation))))
+    if entry.get("exact_match"):
+        pairs.append((SKOS.exactMatch, URIRef(entry["exact_match"])))
+    return URIRef(entry["uri"]), tuple(pairs)
+
+
+@functools.cache
+def _boolean(value: bool) -> Literal:
+    return Literal(value, datatype=XSD.boolean)
+
+
+@functools.cache
+def _publisher_type(iri: str) -> ConceptTerms:
+    """An ADMS publisher-type concept (dct:type of a foaf:Agent)."""
+    return URIRef(iri), (
+        (RDF.type, SKOS.Concept),
+        (SKOS.inScheme, URIRef(m.PUBLISHER_TYPE_SCHEME)),
+        (SKOS.prefLabel, Literal(m.PUBLISHER_TYPES.get(iri, iri.rsplit("/", 1)[-1]),
+                                 lang="pt-BR")),
+    )
+
+
+@functools.cache
+def _location(iri: str, label: str | None) -> ConceptTerms:
+    """A dct:Location with its label and, when known, its centroid and box."""
+    pairs: list[tuple[URIRef, Node]] = [(RDF.type, DCT.Location)]
+    if label:
+        pairs.append((SKOS.prefLabel, Literal(label, lang="pt-BR")))
+    geometry = m.LOCATION_GEOMETRY.get(iri)
+    if geometry:
+        pairs.append((DCAT.centroid, Literal(geometry.centroid, datatype=m.GSP.wktLiteral)))
+        pairs.append((DCAT.bbox, Literal(geometry.bbox, datatype=m.GSP.wktLiteral)))
+    return URIRef(iri), tuple(pairs)
+
+
+def _organization_type(org: Mapping[str, Any]) -> str:
+    """The organisation's ``tipo`` (scheming keeps it in the group's extras,
+    which ``package_show`` leaves out of the dataset's ``organization``)."""
+    tipo = org.get("tipo")
+    if not tipo and org.get("id"):
+        extras = model.Session.execute(
+            sa.select(model.group_table.c.extras).where(model.group_table.c.id == org["id"])
+        ).scalar()
+        tipo = (extras or {}).get("tipo")
+    return str(tipo or vocabularies.values("tipo_organizacao")[0])
+
+
 class DCATBRProfile(EuropeanDCATAP3Profile):
     """DCAT-BR 1.0 (github.com/dcat-br/dcat-br) on top of DCAT-AP 3."""
 
     # ------------------------------------------------------------------ helpers
 
-    def _remove_tree(self, node: Node) -> None:
-        """Remove a blank node's own triples (recursively) if nothing else uses it."""
-        if not isinstance(node, BNode) or (None, None, node) in self.g:
+    def _bind_namespaces(self) -> None:
+        """Our prefixes, once per graph (see mappings.VOCABULARY_PREFIXES)."""
+        g = self.g
+        if g.store.namespace("dcatbr") is not None:
             return
-        children = list(self.g.objects(node, None))
-        self.g.remove((node, None, None))
-        for child in children:
-            self._remove_tree(child)
+        for prefix, namespace in m.NAMESPACES.items():
+            g.bind(prefix, namespace)
+        for prefix, namespace in m.VOCABULARY_PREFIXES.items():
+            g.bind(prefix, namespace)
+        # The datasets' own IRIs (<site>/dataset/<id>, the subject of most
+        # triples) and the publishers'. Distribution IRIs (…/resource/<id>)
+        # stay in full: rdflib writes no prefixed name with "/" in it.
+        site = catalog_uri().rstrip("/")
+        g.bind("conjunto", f"{site}/dataset/")
+        g.bind("organizacao", f"{site}/organization/")
 
-    def _clear(self, subject: Node, predicates: Iterable[URIRef]) -> None:
-        for predicate in set(predicates):
-            objects = list(self.g.objects(subject, predicate))
-            self.g.remove((subject, predicate, None))
-            for obj in objects:
-                self._remove_tree(obj)
+    def _describe(self, terms: ConceptTerms) -> URIRef:
+        """Add a concept's own triples, once per graph; return its IRI."""
+        node, pairs = terms
+        g = self.g
+        if (node, RDF.type, pairs[0][1]) not in g:
+            for predicate, obj in pairs:
+                g.add((node, predicate, obj))
+        return node
 
     def _add_concept(self, subject: Node, mapping: m.ConceptMapping, value: str) -> bool:
         """``subject predicate <concept>``, with the concept's scheme and label."""
-        entry = vocabularies.entry(mapping.vocabulary, value)
-        if not entry or not entry.get("uri"):
+        terms = _concept(mapping.vocabulary, value, mapping.classes)
+        if terms is None:
             return False
-        concept = URIRef(entry["uri"])
-        g = self.g
-        g.add((subject, mapping.predicate, concept))
-        g.add((concept, RDF.type, SKOS.Concept))
-        for rdf_class in mapping.classes:
-            g.add((concept, RDF.type, rdf_class))
-        scheme = vocabularies.scheme(mapping.vocabulary)
-        if scheme:
-            g.add((concept, SKOS.inScheme, URIRef(scheme)))
-        g.add((concept, SKOS.prefLabel, Literal(str(entry["label"]), lang="pt-BR")))
-        notation = entry.get("notation") or entry.get("extension")
-        if notation:
-            g.add((concept, SKOS.notation, Literal(str(notation))))
-        if entry.get("exact_match"):
-            g.add((concept, SKOS.exactMatch, URIRef(entry["exact_match"])))
+        self.g.add((subject, mapping.predicate, self._describe(terms)))
         return True
 
-    def _add_location(self, subject: Node, iri: str, label: str | None = None) -> None:
-        location = URIRef(iri)
+    def _add_location(self, subject: Node, iri: str, label: str | None = None) -> URIRef:
+        location = self._describe(_location(iri, label))
         self.g.add((subject, DCT.spatial, location))
-        self.g.add((location, RDF.type, DCT.Location))
-        if label:
-            self.g.add((location, SKOS.prefLabel, Literal(label, lang="pt-BR")))
+        return location
+
+    def _add_dates(self, subject: Node, data: Mapping[str, Any],
+                   items: Iterable[tuple[URIRef, str, str]]) -> None:
+        """dct:issued/dct:modified as the parent writes them (``xsd:date`` for a
+        date, ``xsd:dateTime`` otherwise), without dateutil for ISO 8601 values."""
+        for predicate, key, fallback in items:
+            value = data.get(key) or data.get(fallback)
+            if not value:
+                continue
+            text = str(value).strip()
+            try:
+                parsed = datetime.datetime.fromisoformat(text)
+            except ValueError:
+                self._add_date_triple(subject, predicate, text)
+                continue
+            if len(text) == len("aaaa-mm-dd"):
+                self.g.add((subject, predicate, Literal(text, datatype=XSD.date)))
+            else:
+                self.g.add((subject, predicate,
+                            Literal(parsed.isoformat(), datatype=XSD.dateTime)))
 
     @staticmethod
-    def _access_code(dataset_dict: Mapping[str, Any]) -> str:
-        """The one SEI code for dct:accessRights (DCAT-BR: exactly one).
+    def _access_codes(dataset_dict: Mapping[str, Any]) -> list[str]:
+        """Every SEI code, the one for dct:accessRights first (DCAT-BR: exactly one).
 
-        The first restricting code wins over "1 - Público"; every code stays
-        in the CGU extra ``observanciaLegal``.
+        The first restricting code wins over "1 - Público".
         """
         codes = _as_list(dataset_dict.get("observancia_legal")) or ["1"]
         restricted = [c for c in codes if vocabularies.is_restricted_access(c)]
-        return (restricted or codes)[0]
+        first = (restricted or codes)[0]
+        return [first, *(c for c in codes if c != first)]
 
     # ------------------------------------------------------------------ dataset
 
     def graph_from_dataset(self, dataset_dict, dataset_ref):
-        super().graph_from_dataset(dataset_dict, dataset_ref)
-        for prefix, namespace in m.NAMESPACES.items():
-            self.g.bind(prefix, namespace)
-        self._clear(dataset_ref, m.DATASET_REWRITTEN)
+        parent_dict = _without(dataset_dict, PARENT_DATASET_KEYS)
+        parent_dict["resources"] = [
+            _without(r, PARENT_RESOURCE_KEYS) for r in dataset_dict.get("resources") or []
+        ]
+        super().graph_from_dataset(parent_dict, dataset_ref)
+        g = self.g
+        self._bind_namespaces()
 
+        access_codes = self._access_codes(dataset_dict)
         for mapping in m.DATASET_CONCEPTS:
             if mapping.field == "observancia_legal":
-                values = [self._access_code(dataset_dict)]
+                values = access_codes[:1]
             elif mapping.multiple:
                 values = _as_list(dataset_dict.get(mapping.field))
             else:
@@ -144,36 +277,40 @@ class DCATBRProfile(EuropeanDCATAP3Profile):
         for boolean in m.DATASET_BOOLEANS:
             value = dataset_dict.get(boolean.field)
             if value not in (None, ""):
-                self.g.add((dataset_ref, boolean.predicate,
-                            Literal(_is_true(value), datatype=XSD.boolean)))
+                g.add((dataset_ref, boolean.predicate, _boolean(_is_true(value))))
 
-        self._graph_spatial_value(dataset_dict, dataset_ref)
+        self._add_dates(dataset_ref, dataset_dict, DATASET_DATES)
+        self._graph_spatial(dataset_dict, dataset_ref)
         self._graph_temporal(dataset_dict, dataset_ref)
         self._graph_publisher(dataset_dict, dataset_ref)
         self._graph_contact(dataset_dict, dataset_ref)
         if dataset_dict.get("documentacao"):
             page = URIRef(dataset_dict["documentacao"])
-            self.g.add((dataset_ref, FOAF.page, page))
-            self.g.add((page, RDF.type, FOAF.Document))
+            g.add((dataset_ref, FOAF.page, page))
+            g.add((page, RDF.type, FOAF.Document))
 
         for resource_dict in dataset_dict.get("resources") or []:
             distribution = CleanedURIRef(resource_uri(resource_dict))
-            if (dataset_ref, DCAT.distribution, distribution) in self.g:
-                self._graph_distribution(dataset_dict, resource_dict, distribution)
+            self._graph_distribution(dataset_dict, resource_dict, distribution, access_codes)
 
-    def _graph_spatial_value(self, dataset_dict, dataset_ref) -> None:
-        coverage = dataset_dict.get("cobertura_espacial")
+    def _graph_spatial(self, dataset_dict, dataset_ref) -> None:
+        """dct:spatial: the IBGE locality (with its geometry), whose dct:type is
+        the VCR-CE level; the level alone when no locality is known."""
+        coverage = str(dataset_dict.get("cobertura_espacial") or "")
         value = str(dataset_dict.get("valor_cobertura_espacial") or "").strip()
-        if not value:
-            return
+        location = None
         if coverage == "MUNICIPAL" and value.isdigit():
-            self._add_location(dataset_ref, m.IBGE_MUNICIPIO.format(code=value))
+            location = self._add_location(dataset_ref, m.IBGE_MUNICIPIO.format(code=value))
         elif coverage == "ESTADUAL" and vocabularies.uri("uf", value.upper()):
             uf = value.upper()
-            self._add_location(dataset_ref, vocabularies.uri("uf", uf),
-                               vocabularies.label("uf", uf))
+            location = self._add_location(dataset_ref, vocabularies.uri("uf", uf),
+                                          vocabularies.label("uf", uf))
         elif coverage == "FEDERAL":
-            self._add_location(dataset_ref, m.IBGE_PAIS_BRASIL, "Brasil")
+            location = self._add_location(dataset_ref, m.IBGE_PAIS_BRASIL, "Brasil")
+        if coverage:
+            self._add_concept(location if location is not None else dataset_ref,
+                              m.SPATIAL_LEVEL if location is not None else m.SPATIAL_COVERAGE,
+                              coverage)
 
     def _graph_temporal(self, dataset_dict, dataset_ref) -> None:
         dates = []
@@ -194,17 +331,28 @@ class DCATBRProfile(EuropeanDCATAP3Profile):
             for predicate, literal in dates:
                 self.g.add((period, predicate, literal))
 
+    def _agent(self, agent: URIRef, name: str, publisher_type: str) -> None:
+        """A foaf:Agent (foaf:Organization) with its name and ADMS type."""
+        g = self.g
+        g.add((agent, RDF.type, FOAF.Agent))
+        g.add((agent, RDF.type, FOAF.Organization))
+        g.add((agent, FOAF.name, Literal(name, lang="pt-BR")))
+        g.add((agent, DCT.type, self._describe(_publisher_type(publisher_type))))
+
     def _prefeitura(self) -> URIRef:
-        """The Prefeitura as a foaf:Agent (the catalogue's publisher)."""
+        """The Prefeitura as a foaf:Agent (the catalogue's publisher), once per graph."""
         prefeitura = URIRef(publisher_uri())
-        self.g.add((prefeitura, RDF.type, FOAF.Agent))
-        self.g.add((prefeitura, RDF.type, FOAF.Organization))
-        self.g.set((prefeitura, FOAF.name, Literal(publisher_name(), lang="pt-BR")))
-        self.g.set((prefeitura, FOAF.homepage, prefeitura))
+        if (prefeitura, RDF.type, FOAF.Agent) not in self.g:
+            self._agent(prefeitura, publisher_name(), m.PREFEITURA_PUBLISHER_TYPE)
+            self.g.add((prefeitura, FOAF.homepage, prefeitura))
         return prefeitura
 
     def _graph_publisher(self, dataset_dict, dataset_ref) -> None:
-        """The Secretaria (the owner organisation), within the Prefeitura."""
+        """The Secretaria (the owner organisation), within the Prefeitura.
+
+        The organisation is described (and its ``tipo`` looked up) once per
+        graph: the other datasets of a catalogue page only point to it.
+        """
         org = dataset_dict.get("organization") or {}
         prefeitura = self._prefeitura()
         if not org.get("name"):
@@ -212,12 +360,12 @@ class DCATBRProfile(EuropeanDCATAP3Profile):
             return
         site_url = tk.config.get("ckan.site_url", "").rstrip("/")
         publisher = URIRef(f"{site_url}/organization/{org['name']}")
+        if (publisher, RDF.type, FOAF.Agent) not in self.g:
+            kind = vocabularies.entry("tipo_organizacao", _organization_type(org)) or {}
+            self._agent(publisher, org.get("title") or org["name"],
+                        kind.get("publisher_type") or m.PREFEITURA_PUBLISHER_TYPE)
+            self.g.add((publisher, m.ORG.subOrganizationOf, prefeitura))
         self.g.add((dataset_ref, DCT.publisher, publisher))
-        self.g.add((publisher, RDF.type, FOAF.Agent))
-        self.g.add((publisher, RDF.type, FOAF.Organization))
-        name = org.get("title") or org["name"]
-        self.g.set((publisher, FOAF.name, Literal(name, lang="pt-BR")))
-        self.g.set((publisher, m.ORG.subOrganizationOf, prefeitura))
 
     def _graph_contact(self, dataset_dict, dataset_ref) -> None:
         """dcat:contactPoint: the technical area (maintainer) as a vcard:Organization."""
@@ -241,9 +389,9 @@ class DCATBRProfile(EuropeanDCATAP3Profile):
 
     # ------------------------------------------------------------- distribution
 
-    def _graph_distribution(self, dataset_dict, resource_dict, distribution) -> None:
+    def _graph_distribution(self, dataset_dict, resource_dict, distribution,
+                            access_codes: list[str]) -> None:
         g = self.g
-        self._clear(distribution, m.RESOURCE_REWRITTEN)
         fmt = str(resource_dict.get("format") or "").strip().upper().lstrip(".")
         values = {
             "tipo_recurso": resource_dict.get("tipo_recurso"),
@@ -255,6 +403,10 @@ class DCATBRProfile(EuropeanDCATAP3Profile):
             value = values.get(mapping.field)
             if value:
                 self._add_concept(distribution, mapping, str(value))
+        if len(access_codes) > 1:
+            for code in access_codes:
+                self._add_concept(distribution, m.RESOURCE_ACCESS_RIGHTS, code)
+        self._add_dates(distribution, resource_dict, RESOURCE_DATES)
 
         title = (resource_dict.get("name") or "").strip() or fmt or "Recurso"
         g.add((distribution, DCT.title, Literal(title)))
@@ -274,16 +426,40 @@ class DCATBRProfile(EuropeanDCATAP3Profile):
         if url and downloadable:
             g.add((distribution, DCAT.downloadURL, URIRef(url)))
 
-        schema = (resource_dict.get("schema") or "").strip()
-        if isinstance(resource_dict.get("schema"), str) and schema.startswith(("http://", "https://")):
-            standard = URIRef(schema)
+        standard = self._schema_iri(resource_dict)
+        if standard is not None:
             g.add((distribution, DCT.conformsTo, standard))
             g.add((standard, RDF.type, DCT.Standard))
         self._graph_checksum(resource_dict, distribution)
 
+    @staticmethod
+    def _schema_iri(resource_dict) -> URIRef | None:
+        """dct:conformsTo of a resource whose Table Schema is known.
+
+        A URL (the portal's schema library, ``/validacao/esquemas/<name>.json``,
+        included) is the standard itself; a schema given as JSON text has no
+        address of its own, so the resource's validation page (which shows the
+        schema the table is checked against) stands for it.
+        """
+        schema = resource_dict.get("schema")
+        if isinstance(schema, Mapping):
+            text = "{"
+        elif isinstance(schema, str):
+            text = schema.strip()
+        else:
+            return None
+        site_url = tk.config.get("ckan.site_url", "").rstrip("/")
+        if text.startswith(("http://", "https://")):
+            return URIRef(text)
+        if text.startswith(SCHEMA_LIBRARY_PATH):
+            return URIRef(site_url + text)
+        if text.startswith("{") and resource_dict.get("id") and resource_dict.get("package_id"):
+            return URIRef(f"{site_url}/dataset/{resource_dict['package_id']}/resource/"
+                          f"{resource_dict['id']}/validacao")
+        return None
+
     def _graph_checksum(self, resource_dict, distribution) -> None:
         """spdx:checksum from CKAN's ``hash`` ("sha256:<hex>" or a bare hex digest)."""
-        self._clear(distribution, [m.SPDX.checksum])
         raw = str(resource_dict.get("hash") or "").strip()
         if not raw:
             return
@@ -308,17 +484,17 @@ class DCATBRProfile(EuropeanDCATAP3Profile):
     def graph_from_catalog(self, catalog_dict, catalog_ref):
         super().graph_from_catalog(catalog_dict, catalog_ref)
         g = self.g
-        for prefix, namespace in m.NAMESPACES.items():
-            g.bind(prefix, namespace)
+        self._bind_namespaces()
         catalog_dict = catalog_dict or {}
         if not catalog_dict.get("description") and not tk.config.get("ckan.site_description"):
             g.set((catalog_ref, DCT.description, Literal(DEFAULT_CATALOG_DESCRIPTION)))
-        self._clear(catalog_ref, [DCT.publisher, DCT.language, DCT.spatial, DCAT.themeTaxonomy])
+        for predicate in (DCT.publisher, DCT.language, DCT.spatial, DCAT.themeTaxonomy):
+            g.remove((catalog_ref, predicate, None))
         for homepage in g.objects(catalog_ref, FOAF.homepage):
             g.add((homepage, RDF.type, FOAF.Document))
         g.add((catalog_ref, DCT.publisher, self._prefeitura()))
-        language = m.ConceptMapping("idioma", DCT.language, "idiomas", (DCT.LinguisticSystem,))
-        self._add_concept(catalog_ref, language, vocabularies.default("idiomas") or "pt-BR")
+        self._add_concept(catalog_ref, m.CATALOG_LANGUAGE,
+                          vocabularies.default("idiomas") or "pt-BR")
         themes = URIRef(vocabularies.scheme("temas"))
         g.add((catalog_ref, DCAT.themeTaxonomy, themes))
         g.add((themes, RDF.type, SKOS.ConceptScheme))
@@ -352,14 +528,7 @@ class DCATBRProfile(EuropeanDCATAP3Profile):
                 value = self._object_value(period, predicate)
                 if value:
                     dataset_dict[key] = value[:10]
-        for location in self.g.objects(dataset_ref, DCT.spatial):
-            text = str(location)
-            if text.startswith(m.IBGE_MUNICIPIO.format(code="")):
-                dataset_dict["valor_cobertura_espacial"] = text.rsplit("/", 1)[-1]
-            elif text == m.IBGE_PAIS_BRASIL:
-                dataset_dict["valor_cobertura_espacial"] = "BR"
-            elif uf := vocabularies.value_for_uri("uf", text):
-                dataset_dict["valor_cobertura_espacial"] = uf
+        self._parse_spatial(dataset_dict, dataset_ref)
         contact = self._object(dataset_ref, DCAT.contactPoint)
         if contact is not None:
             fn = self._object_value(contact, VCARD.fn)
@@ -381,3 +550,17 @@ class DCATBRProfile(EuropeanDCATAP3Profile):
                 if value:
                     resource[mapping.field] = value
         return dataset_dict
+
+    def _parse_spatial(self, dataset_dict, dataset_ref) -> None:
+        for location in self.g.objects(dataset_ref, DCT.spatial):
+            text = str(location)
+            levels = [text, *(str(t) for t in self.g.objects(location, DCT.type))]
+            for level in levels:
+                if coverage := vocabularies.value_for_uri("cobertura_espacial", level):
+                    dataset_dict["cobertura_espacial"] = coverage
+            if text.startswith(m.IBGE_MUNICIPIO.format(code="")):
+                dataset_dict["valor_cobertura_espacial"] = text.rsplit("/", 1)[-1]
+            elif text == m.IBGE_PAIS_BRASIL:
+                dataset_dict["valor_cobertura_espacial"] = "BR"
+            elif uf := vocabularies.value_for_uri("uf", text):
+                dataset_dict["valor_cobertura_espacial"] = uf

@@ -15,6 +15,7 @@ from ckanext.scheming.plugins import SchemingDatasetsPlugin
 from ckanext.mogi import schema
 from ckanext.mogi.dcat import seal
 from ckanext.mogi.schema import lifecycle
+from ckanext.mogi.validation import helpers as validation_helpers
 
 
 class MogiSchemaPlugin(SchemingDatasetsPlugin):
@@ -26,7 +27,10 @@ class MogiSchemaPlugin(SchemingDatasetsPlugin):
         p.toolkit.add_template_directory(config, "templates")
 
     def get_validators(self) -> dict[str, Any]:
-        return {**super().get_validators(), **schema.get_validators()}
+        # dataset.yaml's schemas-library field (resource form) is validated
+        # wherever this schema is, with or without the mogi_validation plugin.
+        return {**super().get_validators(), **schema.get_validators(),
+                "mogi_validation_library_schema": validation_helpers.library_schema_field}
 
     def get_helpers(self) -> dict[str, Any]:
         return {

@@ -1,0 +1,281 @@
+"""Template helpers of the portal's pages (home page, footer, API help).
+
+Plain functions over CKAN's actions. Everything listed is public: every
+search is pinned to ``capacity:public`` whoever is logged in, so a private
+dataset never shows up in a count, a list or a figure of these pages.
+
+The home page costs three searches besides CKAN's own: one with facets (the
+figures, theme and Secretaria counts; facet counts are cached per index
+generation by ``mogi_search``) and two small pages of results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import ckan.plugins as p
+from ckan import model
+from ckan.plugins import toolkit
+
+from ckanext.mogi.schema import vocabularies
+
+PUBLIC = 'capacity:"public"'
+
+#: Font Awesome 6 (shipped with CKAN's own CSS) icon of each DCAT-BR theme.
+THEME_ICONS: dict[str, str] = {
+    "abastecimento": "fa-basket-shopping",
+    "administracao": "fa-building-columns",
+    "agropecuaria-pesca-e-extrativismo": "fa-wheat-awn",
+    "comunicacoes": "fa-tower-broadcast",
+    "comercio-e-servicos": "fa-store",
+    "cultura": "fa-masks-theater",
+    "defesa-nacional": "fa-shield-halved",
+    "economia-e-financas": "fa-coins",
+    "educacao": "fa-graduation-cap",
+    "energia": "fa-bolt",
+    "esporte-e-lazer": "fa-futbol",
+    "habitacao": "fa-house",
+    "industria": "fa-industry",
+    "infraestrutura-e-fomento": "fa-road",
+    "meio-ambiente": "fa-leaf",
+    "pesquisa-e-desenvolvimento": "fa-flask",
+    "planejamento-e-gestao": "fa-chart-line",
+    "previdencia-social": "fa-person-cane",
+    "protecao-social": "fa-hand-holding-heart",
+    "relacoes-internacionais": "fa-globe",
+    "saneamento": "fa-faucet-drip",
+    "saude": "fa-heart-pulse",
+    "seguranca-e-ordem-publica": "fa-shield",
+    "trabalho": "fa-briefcase",
+    "transportes": "fa-bus",
+    "urbanismo": "fa-city",
+}
+DEFAULT_ICON = "fa-tag"
+
+
+def _search(**params: Any) -> dict[str, Any]:
+    """``package_search`` over public datasets only, as the current user."""
+    params["fq"] = f"{PUBLIC} AND ({params['fq']})" if params.get("fq") else PUBLIC
+    return toolkit.get_action("package_search")(
+        {"user": toolkit.current_user.name if toolkit.current_user else ""},
+        {"include_private": False, **params})
+
+
+def _facet_counts(result: Mapping[str, Any], field: str) -> dict[str, int]:
+    items = (result.get("search_facets") or {}).get(field, {}).get("items", [])
+    return {item["name"]: int(item["count"]) for item in items}
+
+
+def _organizations() -> list[dict[str, Any]]:
+    """Every active organization (name, title, sigla), by title.
+
+    Read from the model in one query: ``organization_list`` with
+    ``all_fields`` dictizes each organization in full (about 60 ms for the
+    13 of the demo), too slow for the home page.
+    """
+    rows = (model.Session.query(model.Group.name, model.Group.title, model.Group.extras)
+            .filter(model.Group.is_organization.is_(True),
+                    model.Group.state == model.State.ACTIVE)
+            .order_by(model.Group.title, model.Group.name))
+    return [{"name": name, "title": title or name, "sigla": (extras or {}).get("sigla", "")}
+            for name, title, extras in rows]
+
+
+def catalogue_summary() -> dict[str, Any]:
+    """Figures, the 26 themes and the Secretarias, with public dataset counts.
+
+    One search with facets: datasets per theme group and per organization,
+    and datasets per number of resources (which adds up to the resources).
+    """
+    result = _search(q="*:*", rows=0, **{
+        "facet.field": ["groups", "organization", "num_resources"], "facet.limit": -1})
+    per_theme = _facet_counts(result, "groups")
+    per_org = _facet_counts(result, "organization")
+    resources = sum(int(n) * count
+                    for n, count in _facet_counts(result, "num_resources").items()
+                    if n.isdigit())
+    themes = [{
+        "name": entry["value"],
+        "title": str(entry["label"]),
+        "icon": THEME_ICONS.get(entry["value"], DEFAULT_ICON),
+        "count": per_theme.get(entry["value"], 0),
+    } for entry in vocabularies.entries("temas")]
+    organizations = [{**org, "count": per_org.get(org["name"], 0)}
+                     for org in _organizations()]
+    return {
+        "figures": {
+            "datasets": int(result["count"]),
+            "resources": resources,
+            "organizations": len(organizations),
+            "themes": len(themes),
+        },
+        "themes": themes,
+        "organizations": organizations,
+    }
+
+
+def recent_datasets(limit: int = 5) -> list[dict[str, Any]]:
+    """The public datasets updated last."""
+    return _search(q="*:*", rows=limit, sort="metadata_modified desc",
+                   facet="false")["results"]
+
+
+def popular_datasets(limit: int = 5, exclude: list[str] | None = None) -> dict[str, Any]:
+    """Most viewed datasets when CKAN's ``tracking`` plugin counts views.
+
+    Without it no view is counted, and the page says so: it lists instead
+    datasets with the DCAT-BR Ouro seal (the most complete metadata), updated
+    last, leaving out ``exclude`` (the names the page already lists).
+    ``criterion`` is ``"views"`` or ``"seal"``.
+    """
+    if p.plugin_loaded("tracking"):
+        found = _search(q="*:*", rows=limit, sort="views_recent desc, metadata_modified desc",
+                        facet="false")
+        return {"criterion": "views", "datasets": found["results"]}
+    skip = set(exclude or [])
+    found = _search(q="*:*", fq="selo_dcat_br:ouro", rows=limit + len(skip),
+                    sort="metadata_modified desc", facet="false")
+    datasets = [d for d in found["results"] if d["name"] not in skip]
+    return {"criterion": "seal", "datasets": datasets[:limit]}
+
+
+def number(value: int) -> str:
+    """``value`` with Brazilian digit grouping (12.345)."""
+    return f"{int(value):,}".replace(",", ".")
+
+
+def _option(key: str) -> str:
+    return str(toolkit.config.get(key) or "")
+
+
+def footer_links() -> dict[str, str]:
+    """The addresses of the footer, from the ``ckanext.mogi.theme.*`` options."""
+    policy = _option("ckanext.mogi.theme.data_policy_url") or (
+        toolkit.url_for("home.about") + "#politica-de-dados")
+    return {
+        "city": _option("ckanext.mogi.theme.city_url"),
+        "esic": _option("ckanext.mogi.theme.esic_url"),
+        "ouvidoria": _option("ckanext.mogi.theme.ouvidoria_url"),
+        "transparency": _option("ckanext.mogi.theme.transparency_url"),
+        "data_policy": policy,
+        "licence": _option("ckanext.mogi.theme.content_licence_url"),
+        "licence_title": _option("ckanext.mogi.theme.content_licence_title"),
+        "lai": "https://www.planalto.gov.br/ccivil_03/_ato2011-2014/2011/lei/l12527.htm",
+        "lgpd": "https://www.planalto.gov.br/ccivil_03/_ato2015-2018/2018/lei/l13709.htm",
+    }
+
+
+@dataclass(frozen=True)
+class ApiExample:
+    """One request of the API help page, and what it answers."""
+
+    title: str
+    description: str
+    path: str
+    content_type: str
+    expect: str
+    accept: str = ""
+
+    def url(self) -> str:
+        return toolkit.config.get("ckan.site_url").rstrip("/") + self.path
+
+    def command(self) -> str:
+        header = f'-H "Accept: {self.accept}" ' if self.accept else ""
+        return f'curl {header}"{self.url()}"'
+
+
+def _example_dataset() -> str | None:
+    """A public dataset the examples can show (the one updated last)."""
+    found = recent_datasets(limit=1)
+    return found[0]["name"] if found else None
+
+
+def api_examples() -> dict[str, Any]:
+    """The examples of the API help page, built on this portal's own address.
+
+    ``dataset`` is the public dataset the per-dataset examples use (``None``
+    on an empty catalogue, when only the catalogue-wide examples are given).
+    """
+    _ = toolkit._
+    facets = quote('["groups","organization","res_format"]')
+    examples = [
+        ApiExample(
+            _("Search by words"),
+            _("Datasets whose title, description, tags or resources mention "
+              "\"saude\" (accents are optional), five per page."),
+            "/api/3/action/package_search?q=saude&rows=5",
+            "application/json", '"success": true'),
+        ApiExample(
+            _("Filter by theme and Secretaria"),
+            _("fq takes the same filters as the search page: here, datasets of the "
+              "Saúde theme (groups) published by the Secretaria de Saúde (organization)."),
+            "/api/3/action/package_search?fq=groups:saude%20AND%20"
+            "organization:secretaria-de-saude&rows=5",
+            "application/json", '"success": true'),
+        ApiExample(
+            _("Count datasets by theme, Secretaria and format"),
+            _("rows=0 returns no dataset, only the counts (search_facets) of each "
+              "theme, Secretaria and file format; facet.limit=-1 returns every value."),
+            f"/api/3/action/package_search?rows=0&facet.field={facets}&facet.limit=-1",
+            "application/json", '"search_facets"'),
+        ApiExample(
+            _("List the Secretarias"),
+            _("Every organization (Secretaria or autarchy) that publishes data."),
+            "/api/3/action/organization_list?all_fields=true",
+            "application/json", '"success": true'),
+        ApiExample(
+            _("List the themes"),
+            _("The 26 themes of DCAT-BR, the same the federal portal uses."),
+            "/api/3/action/group_list?all_fields=true",
+            "application/json", '"success": true'),
+        ApiExample(
+            _("The whole catalogue in DCAT-BR (Turtle)"),
+            _("The catalogue as RDF, paged: follow hydra:next for the next page. "
+              "Also as .rdf (RDF/XML) and .jsonld (JSON-LD)."),
+            "/catalog.ttl?page=1",
+            "text/turtle", "dcat:Catalog"),
+    ]
+    dataset = _example_dataset()
+    if dataset:
+        examples[3:3] = [
+            ApiExample(
+                _("One dataset with its resources"),
+                _("package_show takes the dataset's name (as in its address) or id."),
+                f"/api/3/action/package_show?id={dataset}",
+                "application/json", f'"name": "{dataset}"'),
+            ApiExample(
+                _("The federal keys (CGU extras)"),
+                _("Public datasets carry in extras the keys the Portal Brasileiro de Dados "
+                  "Abertos harvests (periodicidade, coberturaTemporalInicio, "
+                  "valorCoberturaEspacial, observanciaLegal, dadosAbertos...), in the "
+                  "formats of CGU's guide."),
+                f"/api/3/action/package_show?id={dataset}",
+                "application/json", '"key": "coberturaTemporalInicio"'),
+        ]
+        examples += [
+            ApiExample(
+                _("One dataset in DCAT-BR (JSON-LD)"),
+                _("Add .jsonld, .ttl or .rdf to a dataset's address."),
+                f"/dataset/{dataset}.jsonld",
+                "application/ld+json", "dcat:Dataset"),
+            ApiExample(
+                _("Content negotiation"),
+                _("The dataset's own address answers RDF to clients that ask for it "
+                  "in the Accept header; browsers still get the page."),
+                f"/dataset/{dataset}",
+                "text/turtle", "dcat:Dataset", accept="text/turtle"),
+        ]
+    return {"dataset": dataset, "examples": examples}
+
+
+def get_helpers() -> dict[str, Any]:
+    return {
+        "mogi_catalogue_summary": catalogue_summary,
+        "mogi_recent_datasets": recent_datasets,
+        "mogi_popular_datasets": popular_datasets,
+        "mogi_number": number,
+        "mogi_footer_links": footer_links,
+    }

@@ -1,0 +1,1 @@
+"""Table validation: frictionless, Brazilian table conventions and the LGPD check."""

@@ -1,0 +1,248 @@
+"""Blocking mode: tables that failed or hold personal data keep a dataset private.
+
+Site-wide option ``ckanext.mogi.validation.blocking`` (default on), which an
+organization overrides with its ``validacao_bloqueante`` field (``herdar``,
+``sim``, ``nao``). In blocking mode:
+
+* A dataset cannot *become* public (created public, or changed from private
+  or draft to public and active) while one of its tables (CSV, TSV, XLSX,
+  XLS, ODS) is not validated yet (no verdict, waiting, running, or the file,
+  schema or options changed since), failed validation, could not be
+  validated (status ``error``: no verdict, so no LGPD verdict either), or is
+  flagged by the LGPD check (``lgpd.blocks_publication``) without a
+  justification recorded for that very file. The save is refused with a
+  ValidationError on ``private`` naming each table and the reason (API 409,
+  form error); nothing is saved, nothing is deleted.
+* A dataset that is already public and gets a new or changed table stays
+  public while the table is validated (refusing every table update of a
+  public dataset would stop publication altogether); when the verdict is a
+  failure or an unjustified LGPD flag, the worker makes the dataset private
+  and writes why into the audit table (event ``made_private``). An ``error``
+  (e.g. a remote file temporarily unreachable) does not unpublish.
+
+Nothing here deletes or changes a resource.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ckan import model
+from ckan.plugins import toolkit
+
+from ckanext.mogi.validation import model as vmodel
+
+ORG_FIELD = "validacao_bloqueante"
+ORG_INHERIT, ORG_YES, ORG_NO = "herdar", "sim", "nao"
+
+PENDING, FAILURE, ERROR, LGPD = "pending", "failure", "error", "lgpd"
+
+
+def is_blocking(owner_org: str | None) -> bool:
+    """Blocking mode for datasets of ``owner_org`` (id or name; None: site option)."""
+    site = toolkit.asbool(toolkit.config.get("ckanext.mogi.validation.blocking"))
+    group = model.Group.get(owner_org) if owner_org else None
+    choice = str((group.extras or {}).get(ORG_FIELD) or "") if group else ""
+    if choice == ORG_YES:
+        return True
+    if choice == ORG_NO:
+        return False
+    return site
+
+
+def record_problems(record: Mapping[str, Any] | None, current_fingerprint: str | None) -> list[str]:
+    """Why a table with this latest record keeps its dataset private ([] if none)."""
+    from ckanext.mogi.validation import lgpd
+
+    if record is None or record.get("status") in vmodel.PENDING:
+        return [PENDING]
+    if record.get("fingerprint") not in (None, current_fingerprint):
+        return [PENDING]
+    problems = []
+    if record["status"] == "failure":
+        problems.append(FAILURE)
+    elif record["status"] == "error":
+        problems.append(ERROR)
+    if (
+        lgpd.blocks_publication(record.get("lgpd"))
+        and vmodel.justification(record["resource_id"], record.get("fingerprint")) is None
+    ):
+        problems.append(LGPD)
+    return problems
+
+
+def _label(resource: Mapping[str, Any]) -> str:
+    name = str(resource.get("name") or "").strip()
+    if name:
+        return name
+    url = str(resource.get("url") or "").rstrip("/")
+    return url.rsplit("/", 1)[-1] or str(resource.get("id") or "")
+
+
+def message(problem: str, name: str) -> str:
+    """The translated form/API message for one table and one reason."""
+    _ = toolkit._
+    texts = {
+        PENDING: _(
+            'The table "{name}" has not been validated yet: wait for the '
+            "validation to finish, then publish the dataset."
+        ),
+        FAILURE: _(
+            'The table "{name}" failed validation: fix the errors shown in '
+            "its validation report before publishing the dataset."
+        ),
+        ERROR: _(
+            'The table "{name}" could not be validated: run the validation '
+            "again before publishing the dataset."
+        ),
+        LGPD: _(
+            'The table "{name}" contains personal data (LGPD): publish a '
+            "masked copy or record a justification with its legal basis "
+            "before publishing the dataset."
+        ),
+    }
+    return texts[problem].format(name=name)
+
+
+# -------------------------------------------------------- publication check
+def _truthy_upload(value: Any) -> bool:
+    return bool(value) and bool(getattr(value, "filename", True))
+
+
+def _same_url(raw: Mapping[str, Any], before: Mapping[str, Any]) -> bool:
+    """Whether a submitted resource keeps its file (package_show gives uploads'
+    full download URL; CKAN stores their file name)."""
+    if "url" not in raw:
+        return True
+    url, stored = str(raw.get("url") or ""), str(before.get("url") or "")
+    if before.get("url_type") == "upload" and raw.get("url_type", "upload") == "upload":
+        return url.rsplit("/", 1)[-1] == stored.rsplit("/", 1)[-1]
+    return url == stored
+
+
+def _prospective(
+    data_dict: Mapping[str, Any], pkg: model.Package | None
+) -> Iterable[tuple[dict[str, Any], bool]]:
+    """The tables the dataset will have: ``(resource, changed)`` pairs."""
+    from ckanext.mogi.validation import jobs
+
+    stored = {
+        res.id: jobs.resource_dict(res)
+        for res in (pkg.resources if pkg else [])
+        if res.state == "active"
+    }
+    if "resources" not in data_dict:
+        for data in stored.values():
+            if jobs.table_format(data):
+                yield data, False
+        return
+    for raw in data_dict.get("resources") or []:
+        if not isinstance(raw, Mapping):
+            continue
+        before = stored.get(str(raw.get("id") or ""))
+        if before is None:
+            if jobs.table_format(raw):
+                yield dict(raw), True
+            continue
+        merged = {**before, **{k: v for k, v in raw.items() if k != "upload"}}
+        if not jobs.table_format(merged):
+            continue
+        changed = (
+            _truthy_upload(raw.get("upload"))
+            or not _same_url(raw, before)
+            or any(
+                key in raw and (raw.get(key) or None) != (before.get(key) or None)
+                for key in ("format", "schema", "validation_options")
+            )
+        )
+        yield (merged if changed else before), changed
+
+
+def check_publication(data_dict: Mapping[str, Any], pkg: model.Package | None) -> None:
+    """Refuse (ValidationError on ``private``) a save that would publish bad tables."""
+    if "private" in data_dict:
+        private = toolkit.asbool(data_dict.get("private"))
+    else:
+        private = bool(pkg.private) if pkg else False
+    state = data_dict.get("state") or (pkg.state if pkg else "active")
+    if private or state != "active":
+        return
+    if pkg is not None and pkg.state == "active" and not pkg.private:
+        return
+    owner_org = data_dict.get("owner_org") or (pkg.owner_org if pkg else None)
+    if not is_blocking(owner_org):
+        return
+    errors = problems_of(_prospective(data_dict, pkg))
+    if errors:
+        raise toolkit.ValidationError({"private": errors})
+
+
+def problems_of(tables: Iterable[tuple[dict[str, Any], bool]]) -> list[str]:
+    """Translated messages for the tables that block publication."""
+    from ckanext.mogi.validation import jobs
+
+    tables = list(tables)
+    records = vmodel.latest_for([str(t["id"]) for t, _ in tables if t.get("id")])
+    errors = []
+    for table, changed in tables:
+        if changed:
+            found = [PENDING]
+        else:
+            found = record_problems(records.get(str(table.get("id"))), jobs.fingerprint(table))
+        errors.extend(message(problem, _label(table)) for problem in found)
+    return errors
+
+
+def check_bulk_publication(dataset_ids: Iterable[str]) -> None:
+    """``bulk_update_public``: refuse when any of the datasets would publish bad tables."""
+    errors = []
+    for dataset_id in dataset_ids:
+        pkg = model.Package.get(dataset_id)
+        if pkg is None or not is_blocking(pkg.owner_org):
+            continue
+        if pkg.state == "active" and not pkg.private:
+            continue
+        found = problems_of(_prospective({}, pkg))
+        errors.extend(f"{pkg.title or pkg.name}: {text}" for text in found)
+    if errors:
+        raise toolkit.ValidationError({"private": errors})
+
+
+# ------------------------------------------------------- after a verdict
+def after_validation(
+    package_id: str, resource: Mapping[str, Any], record: Mapping[str, Any]
+) -> bool:
+    """In the job: make a public dataset private when a table fails or is flagged.
+
+    Returns whether it did. Changes only the dataset's ``private`` flag (in the
+    current transaction) and adds an audit entry saying why.
+    """
+    pkg = model.Package.get(package_id)
+    if pkg is None or pkg.private or pkg.state != "active":
+        return False
+    if not is_blocking(pkg.owner_org):
+        return False
+    problems = [
+        p for p in record_problems(record, record.get("fingerprint")) if p in (FAILURE, LGPD)
+    ]
+    if not problems:
+        return False
+    reasons = {
+        FAILURE: "a tabela não passou na validação",
+        LGPD: "a tabela contém dados pessoais sem justificativa registrada",
+    }
+    text = (
+        f"Conjunto tornado privado pela validação automática: na tabela "
+        f'"{_label(resource)}", ' + " e ".join(reasons[p] for p in problems) + "."
+    )
+    pkg.private = True
+    vmodel.add_audit(
+        str(resource["id"]),
+        package_id,
+        vmodel.EVENT_MADE_PRIVATE,
+        user_name=None,
+        text=text,
+        fingerprint=record.get("fingerprint"),
+    )
+    return True

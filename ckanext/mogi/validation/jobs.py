@@ -1,0 +1,508 @@
+"""When and how a table is validated: scheduling, the background job, sync runs.
+
+A tabular resource (CSV, TSV, XLSX, XLS, ODS, by format or by extension) is
+validated again whenever its *fingerprint* changes: the file (url, upload
+time, size), its format, its ``schema`` or its ``validation_options``.
+Dataset saves (``package_create``/``package_update``, which
+``resource_create``/``resource_update`` go through) call :func:`schedule`:
+the record is reset to ``created`` in the same transaction, and the job is
+enqueued only once that transaction is committed (a session ``after_commit``
+hook), so the worker never looks for a resource that is not there yet and the
+request returns at once.
+
+The job writes only the validation record and the resource's
+``validation_status``/``validation_timestamp`` (straight into the resource's
+extras, so no action hook runs again and nothing else of the resource
+changes), then reindexes the dataset. It reads the stored file and never
+deletes or alters it. It runs under a time limit (its own SIGALRM timer,
+shorter than rq's hard limit) and an address-space limit (RLIMIT_AS, set in
+the job's forked work horse only); a timeout, a MemoryError or any crash ends
+in status ``error`` with a Portuguese message.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import re
+import resource as rlimit
+import signal
+import tempfile
+import threading
+import traceback
+from collections.abc import Iterator
+from types import FrameType
+from typing import Any
+from urllib.parse import urlparse
+
+import requests
+import sqlalchemy as sa
+from ckan import model
+from ckan.lib import search, uploader
+from ckan.plugins import toolkit
+
+from ckanext.mogi.validation import blocking
+from ckanext.mogi.validation import model as vmodel
+
+log = logging.getLogger(__name__)
+
+TABULAR_FORMATS = ("csv", "tsv", "xlsx", "xls", "ods")
+#: Format names and media types people put in the ``format`` field.
+_FORMAT_ALIASES = {
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/vnd.ms-excel": "xls",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+}
+#: Fields of a resource whose change calls for a new validation.
+FINGERPRINT_FIELDS = (
+    "url",
+    "url_type",
+    "last_modified",
+    "size",
+    "format",
+    "schema",
+    "validation_options",
+)
+STATUS_FIELDS = ("validation_status", "validation_timestamp")
+
+#: ``session.info`` key: resource ids to enqueue once the transaction commits.
+_PENDING = "mogi_validation_pending"
+#: Seconds rq waits beyond our own time limit before it kills the work horse.
+RQ_GRACE = 120
+#: Largest schema fetched from a URL.
+MAX_SCHEMA_BYTES = 5 * 1024 * 1024
+_CHUNK = 1024 * 1024
+#: What may precede the library prefix in a schema URL: a root path, a locale.
+_LIBRARY_ROOT = re.compile(r"(/[\w.-]+)*?(/[a-z]{2}(_[A-Z]{2})?)?")
+
+
+class ValidationTimeout(BaseException):
+    """The job's time limit (a BaseException, so no ``except Exception`` eats it)."""
+
+
+class FetchError(Exception):
+    """The file or the schema could not be obtained (Portuguese message)."""
+
+
+# ----------------------------------------------------------------- resources
+def table_format(resource: dict[str, Any]) -> str | None:
+    """``csv``/``tsv``/``xlsx``/``xls``/``ods`` when the resource is a table, else None."""
+    declared = str(resource.get("format") or "").strip().lower().lstrip(".")
+    declared = _FORMAT_ALIASES.get(declared, declared)
+    if declared in TABULAR_FORMATS:
+        return declared
+    if declared:
+        return None
+    path = urlparse(str(resource.get("url") or "")).path.lower()
+    extension = os.path.splitext(path)[1].lstrip(".")
+    return extension if extension in TABULAR_FORMATS else None
+
+
+def fingerprint(resource: dict[str, Any]) -> str:
+    """A digest of what validation depends on (file, format, schema, options)."""
+    data = {key: resource.get(key) for key in FINGERPRINT_FIELDS}
+    text = json.dumps(data, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def options_of(resource: dict[str, Any]) -> dict[str, Any] | None:
+    """The resource's ``validation_options`` as a dict (JSON text accepted)."""
+    value = resource.get("validation_options")
+    if isinstance(value, str):
+        value = value.strip()
+        if not value:
+            return None
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return None
+    return value if isinstance(value, dict) and value else None
+
+
+def resource_dict(res: model.Resource) -> dict[str, Any]:
+    """A resource as a flat dict: core columns plus extras (no action involved)."""
+    data = {
+        column: getattr(res, column)
+        for column in (
+            "id",
+            "package_id",
+            "url",
+            "url_type",
+            "format",
+            "name",
+            "size",
+            "last_modified",
+            "state",
+        )
+    }
+    if data["last_modified"] is not None:
+        data["last_modified"] = data["last_modified"].isoformat()
+    extras = dict(res.extras or {})
+    return {**extras, **data}
+
+
+def set_status(res: model.Resource, status: str | None, timestamp: str | None = None) -> None:
+    """Write the status fields into the resource's extras (nothing else changes)."""
+    extras = dict(res.extras or {})
+    if status is None:
+        for key in STATUS_FIELDS:
+            extras.pop(key, None)
+    else:
+        extras["validation_status"] = status
+        extras["validation_timestamp"] = timestamp or vmodel.utcnow().isoformat()
+    if extras != (res.extras or {}):
+        res.extras = extras
+
+
+# ---------------------------------------------------------------- scheduling
+def schedule(package_id: str) -> None:
+    """After a dataset save: (re)validate its tables whose fingerprint changed.
+
+    Runs inside the saving transaction. Tables whose fingerprint did not
+    change get their status fields back if a form dropped them.
+    """
+    pkg = model.Package.get(package_id)
+    if pkg is None:
+        return
+    tables = [
+        res for res in pkg.resources if res.state == "active" and table_format(resource_dict(res))
+    ]
+    records = vmodel.latest_for([res.id for res in tables])
+    pending = model.Session.info.setdefault(_PENDING, [])
+    for res in tables:
+        data = resource_dict(res)
+        record = records.get(res.id)
+        current = fingerprint(data)
+        if record is not None and record.get("fingerprint") in (current, None):
+            if data.get("validation_status") != record["status"]:
+                stamp = (
+                    record.get("finished") or record.get("created") or vmodel.utcnow()
+                ).isoformat()
+                set_status(res, record["status"], stamp)
+            continue
+        vmodel.start(res.id, current, options_of(data))
+        set_status(res, "created")
+        pending.append(res.id)
+    # package_update dictizes the dataset with Core selects right after the hooks.
+    model.Session.flush()
+
+
+def install_session_hooks() -> None:
+    """Enqueue scheduled jobs after commit; forget them on rollback (idempotent)."""
+    for name, hook in (("after_commit", _after_commit), ("after_rollback", _after_rollback)):
+        if not sa.event.contains(model.Session, name, hook):
+            sa.event.listen(model.Session, name, hook)
+
+
+def _after_commit(session: Any) -> None:
+    for resource_id in dict.fromkeys(session.info.pop(_PENDING, [])):
+        try:
+            enqueue(resource_id)
+        except Exception:  # Redis down: the record stays "created", rerun by CLI.
+            log.exception("Could not enqueue the validation of %s", resource_id)
+
+
+def _after_rollback(session: Any) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def enqueue(resource_id: str) -> Any:
+    """Put one validation job on the validation queue."""
+    timeout = toolkit.config.get("ckanext.mogi.validation.timeout")
+    return toolkit.enqueue_job(
+        run_job,
+        [resource_id],
+        title=f"Validação da tabela {resource_id}",
+        queue=toolkit.config.get("ckanext.mogi.validation.queue"),
+        rq_kwargs={"timeout": int(timeout) + RQ_GRACE},
+    )
+
+
+# ------------------------------------------------------------------- the job
+def run_job(resource_id: str) -> str | None:
+    """The background job (and ``ckan mogi validation run --sync``): validate under
+    the time and memory limits; the final status."""
+    timeout = int(toolkit.config.get("ckanext.mogi.validation.timeout"))
+    memory_mb = int(toolkit.config.get("ckanext.mogi.validation.memory_limit_mb"))
+    with _memory_limit(memory_mb):
+        record = validate_resource(resource_id, timeout=timeout)
+    return record["status"] if record else None
+
+
+@contextlib.contextmanager
+def _memory_limit(megabytes: int) -> Iterator[None]:
+    """RLIMIT_AS for the duration of the job: ``megabytes`` more address space
+    than the process already maps (a work horse inherits its worker's)."""
+    if megabytes <= 0:
+        yield
+        return
+    soft, hard = rlimit.getrlimit(rlimit.RLIMIT_AS)
+    wanted = _mapped_bytes() + megabytes * 1024 * 1024
+    if hard != rlimit.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    if soft != rlimit.RLIM_INFINITY:
+        wanted = min(wanted, soft)
+    rlimit.setrlimit(rlimit.RLIMIT_AS, (wanted, hard))
+    try:
+        yield
+    finally:
+        rlimit.setrlimit(rlimit.RLIMIT_AS, (soft, hard))
+
+
+def _mapped_bytes() -> int:
+    """The process's current address space (Linux ``/proc``; 0 elsewhere)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: int | None) -> Iterator[None]:
+    """Raise :class:`ValidationTimeout` after ``seconds`` (main thread only)."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(_signum: int, _frame: FrameType | None) -> None:
+        raise ValidationTimeout()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def validate_resource(resource_id: str, *, timeout: int | None = None) -> dict[str, Any] | None:
+    """Validate one resource now, in this process; the stored record.
+
+    Used by the job and by the synchronous ``resource_validation_run``.
+    ``None`` when the resource is gone or no longer a table.
+    """
+    res = model.Resource.get(resource_id)
+    if res is None or res.state != "active":
+        return None
+    data = resource_dict(res)
+    fmt = table_format(data)
+    if fmt is None:
+        return None
+    record = vmodel.latest(resource_id)
+    current = fingerprint(data)
+    if record is None or record["status"] not in vmodel.PENDING:
+        record = vmodel.start(resource_id, current, options_of(data))
+    vmodel.update(record["id"], status="running", fingerprint=current)
+    set_status(res, "running")
+    model.Session.commit()
+    _reindex(data["package_id"])
+
+    values: dict[str, Any]
+    try:
+        with _time_limit(timeout):
+            values = _validate(data, fmt)
+    except ValidationTimeout:
+        values = _error(
+            f"A validação excedeu o tempo limite de {timeout} segundos. "
+            "Divida a tabela em arquivos menores ou peça à equipe do "
+            "portal para aumentar o limite."
+        )
+    except MemoryError:
+        values = _error(
+            "A validação excedeu o limite de memória do servidor. "
+            "Divida a tabela em arquivos menores."
+        )
+    except FetchError as exc:
+        values = _error(str(exc))
+    except Exception:
+        log.error("Validation of %s crashed:\n%s", resource_id, traceback.format_exc())
+        values = _error(
+            "Ocorreu um erro interno ao validar a tabela. "
+            "Tente novamente mais tarde ou avise a equipe do portal."
+        )
+    return _finish(resource_id, record["id"], values)
+
+
+def _error(message: str) -> dict[str, Any]:
+    return {"status": "error", "error": {"message": message}}
+
+
+def _finish(resource_id: str, record_id: str, values: dict[str, Any]) -> dict[str, Any] | None:
+    model.Session.rollback()
+    finished = vmodel.utcnow()
+    values = {
+        "report": None,
+        "lgpd": None,
+        "dialect": None,
+        "inferred_schema": None,
+        "error": None,
+        **values,
+        "finished": finished,
+    }
+    vmodel.update(record_id, **values)
+    res = model.Resource.get(resource_id)
+    if res is None:
+        model.Session.commit()
+        return vmodel.latest(resource_id)
+    set_status(res, values["status"], finished.isoformat())
+    record = vmodel.latest(resource_id)
+    assert record is not None
+    package_id = res.package_id
+    blocking.after_validation(package_id, resource_dict(res), record)
+    model.Session.commit()
+    _reindex(package_id)
+    return record
+
+
+def _reindex(package_id: str) -> None:
+    try:
+        search.rebuild(package_id)
+    except Exception:  # the status is stored; the search index catches up later
+        log.exception("Could not reindex dataset %s", package_id)
+
+
+def _validate(data: dict[str, Any], fmt: str) -> dict[str, Any]:
+    from ckanext.mogi.validation import pipeline
+
+    schema = resolve_schema(data.get("schema"))
+    with local_file(data) as path:
+        outcome = pipeline.validate_file(path, fmt=fmt, schema=schema, options=options_of(data))
+    values: dict[str, Any] = {
+        "status": outcome.status,
+        "report": outcome.report,
+        "dialect": outcome.dialect,
+        "inferred_schema": outcome.inferred_schema,
+        "lgpd": outcome.lgpd or {"findings": []},
+    }
+    if outcome.status == "error":
+        values["error"] = {"message": outcome.error or "Erro ao validar a tabela."}
+    return values
+
+
+# -------------------------------------------------------- file and schema
+@contextlib.contextmanager
+def local_file(data: dict[str, Any]) -> Iterator[str]:
+    """A local path to the resource's file: the stored upload, or a download."""
+    if data.get("url_type") == "upload":
+        upload = uploader.get_resource_uploader(dict(data))
+        path = str(upload.get_path(data["id"]))
+        if not os.path.isfile(path):
+            raise FetchError("O arquivo enviado não foi encontrado no armazenamento do portal.")
+        yield path
+        return
+    url = str(data.get("url") or "")
+    if urlparse(url).scheme not in ("http", "https"):
+        raise FetchError("O recurso não tem um arquivo enviado nem um link http(s) para a tabela.")
+    max_mb = int(toolkit.config.get("ckanext.mogi.validation.max_download_mb"))
+    suffix = "." + (table_format(data) or "dat")
+    handle, path = tempfile.mkstemp(prefix="mogi-validacao-", suffix=suffix)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            for chunk in _download(url, max_mb * 1024 * 1024, "tabela"):
+                out.write(chunk)
+        yield path
+    finally:
+        os.unlink(path)
+
+
+def _download(url: str, limit: int, what: str) -> Iterator[bytes]:
+    """Stream ``url`` in chunks, refusing more than ``limit`` bytes."""
+    timeout = int(toolkit.config.get("ckanext.mogi.validation.download_timeout"))
+    try:
+        with requests.get(url, stream=True, timeout=timeout) as response:
+            if response.status_code >= 400:
+                raise FetchError(
+                    f"Não foi possível baixar a {what} em {url}: o servidor "
+                    f"respondeu com o código HTTP {response.status_code}."
+                )
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > limit:
+                raise FetchError(_too_big(what, limit))
+            size = 0
+            for chunk in response.iter_content(_CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise FetchError(_too_big(what, limit))
+                yield chunk
+    except requests.RequestException as exc:
+        raise FetchError(
+            f"Não foi possível baixar a {what} em {url} ({type(exc).__name__})."
+        ) from exc
+
+
+def _too_big(what: str, limit: int) -> str:
+    return (
+        f"A {what} remota é maior que o limite de {limit // (1024 * 1024)} MB "
+        "aceito pela validação."
+    )
+
+
+def resolve_schema(value: Any) -> dict[str, Any] | None:
+    """The resource's ``schema`` as a Table Schema dict (None when absent).
+
+    Accepts a dict, JSON text, a library URL (``/validacao/esquemas/<name>.json``,
+    relative or on this site: read from the package, never over HTTP) or any
+    other http(s) URL (downloaded, at most 5 MB).
+    """
+    if isinstance(value, dict):
+        return value or None
+    text = str(value or "").strip()
+    if not text:
+        return None
+    if text.startswith("{"):
+        try:
+            schema = json.loads(text)
+        except ValueError as exc:
+            raise FetchError(
+                f'O esquema da tabela (campo "schema") não é um JSON válido: {exc}.'
+            ) from exc
+        if not isinstance(schema, dict):
+            raise FetchError("O esquema da tabela deve ser um objeto JSON.")
+        return schema
+    name = _library_name(text)
+    if name is not None:
+        from ckanext.mogi.validation import library
+
+        try:
+            return library.load(name)
+        except KeyError:
+            raise FetchError(
+                f'O esquema "{name}" não existe na biblioteca de esquemas do portal.'
+            ) from None
+    if urlparse(text).scheme not in ("http", "https"):
+        raise FetchError(
+            "O esquema da tabela deve ser um JSON (Table Schema) ou um link http(s) para ele."
+        )
+    content = b"".join(_download(text, MAX_SCHEMA_BYTES, "especificação do esquema"))
+    try:
+        schema = json.loads(content.decode("utf-8-sig"))
+    except ValueError as exc:
+        raise FetchError(f"O esquema baixado de {text} não é um JSON válido.") from exc
+    if not isinstance(schema, dict):
+        raise FetchError(f"O esquema baixado de {text} não é um objeto JSON.")
+    return schema
+
+
+def _library_name(text: str) -> str | None:
+    """``<name>`` when ``text`` is a library URL of this site (absolute or relative).
+
+    The path may carry the site's root path and a locale (``/en/...``).
+    """
+    from ckanext.mogi.validation import library
+
+    parsed = urlparse(text)
+    site = urlparse(str(toolkit.config.get("ckan.site_url") or ""))
+    if (parsed.scheme or parsed.netloc) and parsed.netloc != site.netloc:
+        return None
+    before, found, rest = parsed.path.rpartition(library.LIBRARY_URL_PREFIX)
+    if not found or not rest.endswith(".json") or not _LIBRARY_ROOT.fullmatch(before):
+        return None
+    name = rest[: -len(".json")]
+    return name if name and "/" not in name else None
