@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from cgu_expectations import COMPLETE_CGU_EXTRAS
@@ -131,7 +132,8 @@ def test_complete_dataset_is_created_and_shown_with_fields_and_cgu_extras(
     assert set(COMPLETE_CGU_EXTRAS) == FEDERAL_KEYS
 
     # derived, never typed: MENSAL -> one calendar month after the last change
-    modified = dt.datetime.fromisoformat(shown["metadata_modified"]).date()
+    modified = (dt.datetime.fromisoformat(shown["metadata_modified"])
+                .replace(tzinfo=dt.UTC).astimezone(ZoneInfo("America/Sao_Paulo")).date())
     next_update = dt.date.fromisoformat(shown["proxima_atualizacao"])
     assert next_update == modified + relativedelta(months=1)
     assert 28 <= (next_update - modified).days <= 31

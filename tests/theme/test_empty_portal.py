@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
+from ckan.tests import helpers
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 
@@ -29,3 +30,32 @@ def test_api_page_of_an_empty_catalogue_keeps_the_catalogue_wide_examples(app):
     assert "ainda não tem conjuntos de dados públicos" in _text(page.select_one(".mogi-prose"))
     assert "http://test.ckan.net/catalog.ttl?page=1" in urls
     assert not any("package_show" in url for url in urls)
+
+
+def test_home_page_figures_follow_each_publication_at_once(app, organization, sysadmin):
+    """The home page's searches are cached until the index changes: a visitor
+    sees a new public dataset on the next page view, never a private one."""
+    def shown() -> tuple[dict[str, str], str]:
+        page = BeautifulSoup(app.get("/", status=200).body, "html.parser")
+        figures = {div["data-figure"]: _text(div.find("dd"))
+                   for div in page.select("[data-figure]")}
+        recent = page.find(id="mogi-recent-title").find_parent("section")
+        return figures, _text(recent)
+
+    assert shown()[0]["datasets"] == "0"
+    context = {"user": sysadmin["name"]}
+    fields = {"owner_org": organization["id"], "notes": "Dados.", "temas": ["saude"],
+              "periodicidade": "MENSAL", "tag_string": "saúde",
+              "maintainer": "Departamento de Dados",
+              "maintainer_email": "dados@mogidascruzes.sp.gov.br"}
+    helpers.call_action("package_create", context=context, name="ubs-publicas",
+                        title="Unidades básicas de saúde", private=False, **fields)
+    figures, recent = shown()
+    assert figures["datasets"] == "1"
+    assert "Unidades básicas de saúde" in recent
+
+    helpers.call_action("package_create", context=context, name="folha-privada",
+                        title="Folha de pagamento interna", private=True, **fields)
+    figures, recent = shown()
+    assert figures["datasets"] == "1"
+    assert "Folha de pagamento interna" not in recent

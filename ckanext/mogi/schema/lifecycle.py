@@ -10,6 +10,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from ckan.lib.helpers import get_display_timezone
+
 from ckanext.mogi.dcat import seal
 from ckanext.mogi.schema import federal, themes
 from ckanext.mogi.schema.periodicity import next_expected_update
@@ -46,11 +48,18 @@ def after_save(pkg: Mapping[str, Any]) -> None:
 
 
 def next_update(pkg: Mapping[str, Any]) -> str | None:
-    """ISO date of the next expected update, from the frequency and last change."""
+    """ISO date of the next expected update, from the frequency and last change.
+
+    The last change is dated in ``ckan.display_timezone`` (CKAN stores UTC), the
+    day the pages show as the last update.
+    """
     modified = pkg.get("metadata_modified")
     if not modified:
         return None
-    last = dt.datetime.fromisoformat(str(modified).replace("Z", "+00:00")).date()
+    stamp = dt.datetime.fromisoformat(str(modified).replace("Z", "+00:00"))
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=dt.UTC)
+    last = stamp.astimezone(get_display_timezone()).date()
     upcoming = next_expected_update(pkg.get("periodicidade"), last)
     return upcoming.isoformat() if upcoming else None
 

@@ -16,13 +16,18 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import sqlalchemy as sa
+from ckan import model
 from ckan.common import config
 from ckan.lib.redis import connect_to_redis
 from redis.exceptions import RedisError
 
+from .model import generation_table
+
 log = logging.getLogger(__name__)
 
 PREFIX = "ckanext-mogi:search:facets"
+PAGE_DATA_PREFIX = "ckanext-mogi:search:page-data"
 TTL_SECONDS = 24 * 3600
 
 Facets = dict[str, Any]
@@ -54,3 +59,34 @@ def facets(generation: str | None, sql: str, params: Mapping[str, Any],
     except RedisError as error:
         log.warning("Facet cache unavailable (%s)", error)
     return counted
+
+
+def current_generation() -> str | None:
+    """The index generation token now (None before the first index write)."""
+    return model.Session.execute(
+        sa.select(generation_table.c.token).where(generation_table.c.id == 1)).scalar()
+
+
+def for_generation(name: str, compute: Callable[[], Any]) -> Any:
+    """``compute()``'s JSON-serialisable result, cached for the current index
+    generation under ``name``: for page data that only searches of public
+    datasets determine (the home page's figures and lists), so that it is
+    recomputed exactly when the index changes."""
+    token = current_generation()
+    if not token:
+        return compute()
+    cache_key = f"{PAGE_DATA_PREFIX}:{config.get('ckan.site_id')}:{token}:{name}"
+    try:
+        redis = connect_to_redis()
+        cached = redis.get(cache_key)
+    except RedisError as error:
+        log.warning("Page data cache unavailable (%s)", error)
+        return compute()
+    if cached is not None:
+        return json.loads(cached)
+    value = compute()
+    try:
+        redis.set(cache_key, json.dumps(value), ex=TTL_SECONDS)
+    except RedisError as error:
+        log.warning("Page data cache unavailable (%s)", error)
+    return value

@@ -11,16 +11,19 @@ generation by ``mogi_search``) and two small pages of results.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 import ckan.plugins as p
 from ckan import model
 from ckan.plugins import toolkit
 
 from ckanext.mogi.schema import vocabularies
+from ckanext.mogi.search import cache as search_cache
 
 PUBLIC = 'capacity:"public"'
 
@@ -84,31 +87,49 @@ def _organizations() -> list[dict[str, Any]]:
             for name, title, extras in rows]
 
 
+def _cached(name: str, compute: Callable[[], Any]) -> Any:
+    """``compute()`` cached until the search index changes (``mogi_search``
+    only: with Solr every call computes). For results of searches of public
+    datasets alone, the same for every visitor."""
+    if not p.plugin_loaded("mogi_search"):
+        return compute()
+    return search_cache.for_generation(name, compute)
+
+
+def _public_counts() -> dict[str, Any]:
+    result = _search(q="*:*", rows=0, **{
+        "facet.field": ["groups", "organization", "num_resources"], "facet.limit": -1})
+    return {
+        "datasets": int(result["count"]),
+        "per_theme": _facet_counts(result, "groups"),
+        "per_org": _facet_counts(result, "organization"),
+        "resources": sum(int(n) * count
+                         for n, count in _facet_counts(result, "num_resources").items()
+                         if n.isdigit()),
+    }
+
+
 def catalogue_summary() -> dict[str, Any]:
     """Figures, the 26 themes and the Secretarias, with public dataset counts.
 
-    One search with facets: datasets per theme group and per organization,
-    and datasets per number of resources (which adds up to the resources).
+    One search with facets (cached until the index changes): datasets per
+    theme group and per organization, and datasets per number of resources
+    (which adds up to the resources). Labels and organizations are read
+    for each page (translated; an organization may have no dataset yet).
     """
-    result = _search(q="*:*", rows=0, **{
-        "facet.field": ["groups", "organization", "num_resources"], "facet.limit": -1})
-    per_theme = _facet_counts(result, "groups")
-    per_org = _facet_counts(result, "organization")
-    resources = sum(int(n) * count
-                    for n, count in _facet_counts(result, "num_resources").items()
-                    if n.isdigit())
+    counts = _cached("public-counts", _public_counts)
     themes = [{
         "name": entry["value"],
         "title": str(entry["label"]),
         "icon": THEME_ICONS.get(entry["value"], DEFAULT_ICON),
-        "count": per_theme.get(entry["value"], 0),
+        "count": counts["per_theme"].get(entry["value"], 0),
     } for entry in vocabularies.entries("temas")]
-    organizations = [{**org, "count": per_org.get(org["name"], 0)}
+    organizations = [{**org, "count": counts["per_org"].get(org["name"], 0)}
                      for org in _organizations()]
     return {
         "figures": {
-            "datasets": int(result["count"]),
-            "resources": resources,
+            "datasets": counts["datasets"],
+            "resources": counts["resources"],
             "organizations": len(organizations),
             "themes": len(themes),
         },
@@ -118,9 +139,9 @@ def catalogue_summary() -> dict[str, Any]:
 
 
 def recent_datasets(limit: int = 5) -> list[dict[str, Any]]:
-    """The public datasets updated last."""
-    return _search(q="*:*", rows=limit, sort="metadata_modified desc",
-                   facet="false")["results"]
+    """The public datasets updated last (cached until the index changes)."""
+    return _cached(f"recent:{limit}", lambda: _search(
+        q="*:*", rows=limit, sort="metadata_modified desc", facet="false")["results"])
 
 
 def popular_datasets(limit: int = 5, exclude: list[str] | None = None) -> dict[str, Any]:
@@ -129,16 +150,19 @@ def popular_datasets(limit: int = 5, exclude: list[str] | None = None) -> dict[s
     Without it no view is counted, and the page says so: it lists instead
     datasets with the DCAT-BR Ouro seal (the most complete metadata), updated
     last, leaving out ``exclude`` (the names the page already lists).
-    ``criterion`` is ``"views"`` or ``"seal"``.
+    ``criterion`` is ``"views"`` or ``"seal"``. Cached until the index
+    changes (view counts reach the index with CKAN's tracking update).
     """
     if p.plugin_loaded("tracking"):
-        found = _search(q="*:*", rows=limit, sort="views_recent desc, metadata_modified desc",
-                        facet="false")
-        return {"criterion": "views", "datasets": found["results"]}
+        found = _cached(f"popular-views:{limit}", lambda: _search(
+            q="*:*", rows=limit, sort="views_recent desc, metadata_modified desc",
+            facet="false")["results"])
+        return {"criterion": "views", "datasets": found}
     skip = set(exclude or [])
-    found = _search(q="*:*", fq="selo_dcat_br:ouro", rows=limit + len(skip),
-                    sort="metadata_modified desc", facet="false")
-    datasets = [d for d in found["results"] if d["name"] not in skip]
+    found = _cached(f"gold:{limit + len(skip)}", lambda: _search(
+        q="*:*", fq="selo_dcat_br:ouro", rows=limit + len(skip),
+        sort="metadata_modified desc", facet="false")["results"])
+    datasets = [d for d in found if d["name"] not in skip]
     return {"criterion": "seal", "datasets": datasets[:limit]}
 
 
@@ -271,6 +295,57 @@ def api_examples() -> dict[str, Any]:
     return {"dataset": dataset, "examples": examples}
 
 
+# ------------------------------------------------------------------- citation
+
+#: Month abbreviations of ABNT NBR 6023 ("maio" is not abbreviated).
+ABNT_MONTHS = ("jan.", "fev.", "mar.", "abr.", "maio", "jun.",
+               "jul.", "ago.", "set.", "out.", "nov.", "dez.")
+CITY = "Mogi das Cruzes"
+PUBLISHER = "Prefeitura Municipal de Mogi das Cruzes"
+CITY_TIMEZONE = ZoneInfo("America/Sao_Paulo")
+
+
+def organization_info(org_id: str) -> dict[str, Any]:
+    """The organization box of a dataset page, without what the box never shows.
+
+    CKAN's ``h.get_organization`` runs a full ``organization_show``: dataset
+    count (a search), users, followers and member groups, about a third of a
+    dataset page's time; the box (``show_nums=false``) needs only the name,
+    title, description and logo.
+    """
+    try:
+        return toolkit.get_action("organization_show")({}, {
+            "id": org_id, "include_datasets": False, "include_dataset_count": False,
+            "include_users": False, "include_followers": False, "include_groups": False,
+            "include_tags": False, "include_extras": False})
+    except (toolkit.ObjectNotFound, toolkit.NotAuthorized):
+        return {}
+
+
+def abnt_date(day: date) -> str:
+    """A date as ABNT writes it in "Acesso em": ``5 maio 2026``, ``25 nov. 2026``."""
+    return f"{day.day} {ABNT_MONTHS[day.month - 1]} {day.year}"
+
+
+def citation(pkg: Mapping[str, Any], url: str, accessed: date | None = None) -> str:
+    """How to cite a dataset, ABNT-like (NBR 6023, online document).
+
+    ``ORGANIZAÇÃO. Título. Mogi das Cruzes: Prefeitura Municipal de Mogi das
+    Cruzes, ano. Disponível em: <URL>. Acesso em: d mmm. aaaa.`` The author is
+    the responsible Secretaria (the Prefeitura when there is none), the year
+    that of the dataset's last update, the access date today in Mogi das Cruzes
+    unless given. Always Portuguese: it is a Brazilian citation format.
+    """
+    organization = pkg.get("organization") or {}
+    author = (organization.get("title") or organization.get("name") or PUBLISHER).upper()
+    title = str(pkg.get("title") or pkg.get("name") or "").strip().rstrip(".")
+    when = accessed or datetime.now(CITY_TIMEZONE).date()
+    stamp = str(pkg.get("metadata_modified") or pkg.get("metadata_created") or "")
+    year = stamp[:4] if stamp[:4].isdigit() else str(when.year)
+    return (f"{author}. {title}. {CITY}: {PUBLISHER}, {year}. "
+            f"Disponível em: <{url}>. Acesso em: {abnt_date(when)}.")
+
+
 def get_helpers() -> dict[str, Any]:
     return {
         "mogi_catalogue_summary": catalogue_summary,
@@ -278,4 +353,6 @@ def get_helpers() -> dict[str, Any]:
         "mogi_popular_datasets": popular_datasets,
         "mogi_number": number,
         "mogi_footer_links": footer_links,
+        "mogi_citation": citation,
+        "mogi_organization_info": organization_info,
     }
