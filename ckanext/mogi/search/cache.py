@@ -44,21 +44,26 @@ def facets(generation: str | None, sql: str, params: Mapping[str, Any],
     """The facet counts of ``sql``: cached for ``generation``, else computed."""
     if not generation:
         return compute()
-    cache_key = key(generation, sql, params)
+    return _through_redis(key(generation, sql, params), compute)
+
+
+def _through_redis(cache_key: str, compute: Callable[[], Any]) -> Any:
+    """The JSON value under ``cache_key``, else ``compute()``'s, stored there.
+    Without Redis every call computes (and says so in the log)."""
     try:
         redis = connect_to_redis()
         cached = redis.get(cache_key)
     except RedisError as error:
-        log.warning("Facet cache unavailable (%s); counting without it", error)
+        log.warning("Search cache unavailable (%s); computing without it", error)
         return compute()
     if cached is not None:
         return json.loads(cached)
-    counted = compute()
+    value = compute()
     try:
-        redis.set(cache_key, json.dumps(counted), ex=TTL_SECONDS)
+        redis.set(cache_key, json.dumps(value), ex=TTL_SECONDS)
     except RedisError as error:
-        log.warning("Facet cache unavailable (%s)", error)
-    return counted
+        log.warning("Search cache unavailable (%s)", error)
+    return value
 
 
 def current_generation() -> str | None:
@@ -75,18 +80,5 @@ def for_generation(name: str, compute: Callable[[], Any]) -> Any:
     token = current_generation()
     if not token:
         return compute()
-    cache_key = f"{PAGE_DATA_PREFIX}:{config.get('ckan.site_id')}:{token}:{name}"
-    try:
-        redis = connect_to_redis()
-        cached = redis.get(cache_key)
-    except RedisError as error:
-        log.warning("Page data cache unavailable (%s)", error)
-        return compute()
-    if cached is not None:
-        return json.loads(cached)
-    value = compute()
-    try:
-        redis.set(cache_key, json.dumps(value), ex=TTL_SECONDS)
-    except RedisError as error:
-        log.warning("Page data cache unavailable (%s)", error)
-    return value
+    return _through_redis(
+        f"{PAGE_DATA_PREFIX}:{config.get('ckan.site_id')}:{token}:{name}", compute)
