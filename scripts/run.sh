@@ -113,7 +113,10 @@ stopping=0
 stop_all() {
     [[ $stopping == 1 ]] && return
     stopping=1
-    trap '' INT TERM
+    # PIPE too: when the output goes through a pipe (make run | tee log), Ctrl-C
+    # also stops the reader, and a message written then must not kill this
+    # script before it has stopped the server and the worker.
+    trap '' INT TERM PIPE
     echo
     log "Stopping the web server and the worker"
     local pid

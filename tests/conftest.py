@@ -14,6 +14,8 @@ from ckan.tests import factories, helpers
 from werkzeug.serving import make_server
 
 from ckanext.mogi.demo.loader import LoadSummary, load_demo, resolve_source
+from ckanext.mogi.validation import cli as validation_cli
+from ckanext.mogi.validation import jobs as validation_jobs
 
 
 @pytest.fixture(autouse=True)
@@ -106,7 +108,11 @@ def load_demo_catalogue(reset_db, migrate_db_for) -> Callable[[], LoadSummary]:
             reset_db()
             migrate_db_for("mogi_search")
             migrate_db_for("mogi_validation")
-            return load_demo(resolve_source())
+            summary = load_demo(resolve_source())
+            # What `make run`'s job worker does next: every table validated.
+            for _pkg, res in validation_cli.tables():
+                validation_jobs.validate_resource(res.id)
+            return summary
         finally:
             plugins.unload_all()
 

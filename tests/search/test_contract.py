@@ -172,6 +172,13 @@ class TestFacetsSortAndPaging:
         result = search(**{"facet.field": ["res_format"]})
         assert result["facets"]["res_format"]["CSV"] == 3
 
+    def test_facet_of_a_field_some_datasets_lack_counts_only_real_values(self, catalogue):
+        # Only "Escolas municipais" has the extra "fonte": the others add no value
+        # (Solr counts nothing for a missing field, never a "null" value).
+        result = search(**{"facet.field": ["extras_fonte", "extras_nenhum"]})
+        assert result["facets"]["extras_fonte"] == {"Secretaria": 1}
+        assert result["facets"]["extras_nenhum"] == {}
+
     def test_facet_limit_and_mincount(self, catalogue):
         result = search(**{"facet.field": ["tags"], "facet.limit": 1})
         assert len(result["facets"]["tags"]) == 1

@@ -248,3 +248,27 @@ def test_bulk_make_public_page_explains_the_refusal(app, organization, new_datas
     text = BeautifulSoup(response.body, "html.parser").get_text(" ")
     assert 'A tabela "folha.csv" contém dados pessoais (LGPD)' in text
     assert is_private(flagged)
+
+
+def test_a_table_added_to_a_public_dataset_is_not_downloadable_until_checked(
+        app, new_dataset, upload_table, editor):
+    dataset = new_dataset("publico-download", private=False)
+    sound = validated(upload_table, dataset, UNITS, "unidades.csv")
+    # Uploaded, its job still queued: visitors wait, staff download.
+    pending = upload_table(dataset, payroll(), "folha.csv")
+
+    held = app.get(f"/dataset/{dataset['name']}/resource/{pending['id']}/download/folha.csv",
+                   status=403).body
+    assert "Esta tabela ainda está sendo verificada" in BeautifulSoup(
+        held, "html.parser").get_text(" ")
+    staff = app.get(f"/dataset/{dataset['name']}/resource/{pending['id']}/download/folha.csv",
+                    headers={"Authorization": editor["token"]}, status=200)
+    assert staff.data == payroll().encode("utf-8")
+    app.get(f"/dataset/{dataset['name']}/resource/{sound['id']}/download/unidades.csv",
+            status=200)
+
+    # The verdict: personal data, so the dataset goes private (CKAN refuses visitors).
+    helpers.call_action("resource_validation_run", id=pending["id"], **{"async": False})
+    assert is_private(dataset)
+    app.get(f"/dataset/{dataset['name']}/resource/{pending['id']}/download/folha.csv",
+            status=403)

@@ -197,3 +197,36 @@ def test_remote_files_are_downloaded_with_a_size_cap_and_http_errors_reported(
     assert gone["error"]["message"] == (
         f"Não foi possível baixar a tabela em {base}/sumiu.csv: o servidor respondeu "
         "com o código HTTP 404.")
+
+
+def test_a_schema_sent_as_a_file_becomes_the_schema_and_validates(
+        app, new_dataset, editor, validation_worker):
+    dataset = new_dataset("atendimentos-esquema")
+    schema_file = json.dumps(SCHEMA).encode("utf-8")
+    data = {"package_id": dataset["id"], "name": "ubs.csv", "format": "CSV",
+            "upload": (io.BytesIO(UNITS.encode("cp1252")), "ubs.csv"),
+            "schema_upload": (io.BytesIO(schema_file), "esquema.json")}
+    resource = app.post("/api/3/action/resource_create", data=data,
+                        headers={"Authorization": editor["token"]},
+                        content_type="multipart/form-data", status=200).json["result"]
+    assert json.loads(resource["schema"]) == SCHEMA
+    assert "schema_upload" not in resource
+
+    validation_worker()
+
+    shown = helpers.call_action("resource_validation_show", resource_id=resource["id"])
+    assert shown["status"] == "success", shown["report"]
+
+
+def test_a_schema_file_that_is_not_json_is_refused_in_portuguese(app, new_dataset, editor):
+    dataset = new_dataset("atendimentos-esquema-ruim")
+    data = {"package_id": dataset["id"], "name": "ubs.csv", "format": "CSV",
+            "upload": (io.BytesIO(UNITS.encode("cp1252")), "ubs.csv"),
+            "schema_upload": (io.BytesIO(b"unidade;bairro\n"), "esquema.csv")}
+    refused = app.post("/api/3/action/resource_create", data=data,
+                       headers={"Authorization": editor["token"]},
+                       content_type="multipart/form-data", status=409).json
+    assert refused["error"]["schema_upload"] == [
+        "O arquivo do esquema não é um Table Schema: ele deve ser um objeto JSON "
+        '(ex.: {"fields": [...]}) em UTF-8.']
+    assert helpers.call_action("package_show", id=dataset["id"])["resources"] == []

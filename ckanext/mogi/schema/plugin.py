@@ -30,7 +30,8 @@ class MogiSchemaPlugin(SchemingDatasetsPlugin):
         # dataset.yaml's schemas-library field (resource form) is validated
         # wherever this schema is, with or without the mogi_validation plugin.
         return {**super().get_validators(), **schema.get_validators(),
-                "mogi_validation_library_schema": validation_helpers.library_schema_field}
+                "mogi_validation_library_schema": validation_helpers.library_schema_field,
+                "mogi_validation_schema_upload": validation_helpers.schema_upload_field}
 
     def get_helpers(self) -> dict[str, Any]:
         return {

@@ -309,5 +309,8 @@ def values_of(fieldname: str, param: Params) -> str:
     if kind_of(fieldname) is not Kind.TEXT:
         return f"(s.fields -> {param(fieldname)})"
     value = f"(s.doc -> {param(fieldname)})"
-    return (f"(CASE jsonb_typeof({value}) WHEN 'array' THEN {value} "
-            f"WHEN 'null' THEN NULL ELSE jsonb_build_array({value}) END)")
+    # A document without the field (SQL NULL) or with null has no value: it
+    # must not count as a "null" facet value.
+    return (f"(CASE WHEN jsonb_typeof({value}) = 'array' THEN {value} "
+            f"WHEN jsonb_typeof({value}) IN ('string', 'number', 'boolean') "
+            f"THEN jsonb_build_array({value}) END)")

@@ -105,6 +105,36 @@ def message(problem: str, name: str) -> str:
     return texts[problem].format(name=name)
 
 
+# ------------------------------------------------------------ downloads
+def download_held(owner_org: str | None, resource_id: str) -> str | None:
+    """Why visitors may not download this uploaded table yet (None: they may).
+
+    In blocking mode a public dataset stays public while a table added to it
+    is checked (the job makes it private if the table is flagged). Until the
+    verdict, and while personal data found in it has no justification, the
+    file itself is held back from everyone but the dataset's staff, so a
+    spreadsheet of CPFs is never downloadable by accident, not even for the
+    seconds the worker takes.
+    """
+    from ckanext.mogi.validation import jobs
+
+    res = model.Resource.get(resource_id)
+    if res is None or res.url_type != "upload" or not is_blocking(owner_org):
+        return None
+    stored = jobs.resource_dict(res)
+    if not jobs.table_format(stored):
+        return None
+    record = vmodel.latest_for([res.id]).get(res.id)
+    problems = record_problems(record, jobs.fingerprint(stored))
+    if PENDING in problems:
+        return toolkit._("This table is still being checked (validation and personal "
+                         "data): it can be downloaded as soon as the check ends.")
+    if LGPD in problems:
+        return toolkit._("This table contains personal data (LGPD) and is not available "
+                         "for download.")
+    return None
+
+
 # -------------------------------------------------------- publication check
 def _truthy_upload(value: Any) -> bool:
     return bool(value) and bool(getattr(value, "filename", True))

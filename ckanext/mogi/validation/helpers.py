@@ -225,6 +225,43 @@ def library_schema_field(
     raise StopOnError
 
 
+#: Largest Table Schema file accepted from the resource form (bytes).
+SCHEMA_UPLOAD_MAX_BYTES = 1024 * 1024
+
+
+def schema_upload_field(
+    key: tuple[Any, ...],
+    data: dict[tuple[Any, ...], Any],
+    errors: dict[tuple[Any, ...], list[str]],
+    context: Any,
+) -> None:
+    """Validator of ``schema_upload`` (ckanext-validation's name): a Table
+    Schema sent as a file, in the form or a multipart API call.
+
+    The file is never stored as such: its JSON becomes the resource's
+    ``schema``. Anything but a JSON object (or a file too large) is a form
+    error, and the resource is not saved.
+    """
+    upload = data.pop(key, None)
+    if not getattr(upload, "filename", None):
+        raise StopOnError
+    raw = upload.stream.read(SCHEMA_UPLOAD_MAX_BYTES + 1)
+    if len(raw) > SCHEMA_UPLOAD_MAX_BYTES:
+        errors[key].append(toolkit._("The schema file is larger than 1 MB."))
+        raise StopOnError
+    try:
+        schema = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        schema = None
+    if not isinstance(schema, dict):
+        errors[key].append(toolkit._(
+            "The schema file is not a Table Schema: it must be a JSON object "
+            '(e.g. {"fields": [...]}) in UTF-8.'))
+        raise StopOnError
+    data[key[:-1] + ("schema",)] = json.dumps(schema, ensure_ascii=False)
+    raise StopOnError
+
+
 def legal_basis_choices() -> list[dict[str, str]]:
     """The LGPD legal bases (vocabulary ``base_legal_lgpd``)."""
     from ckanext.mogi.schema import vocabularies

@@ -26,7 +26,7 @@ from ckan.lib import base
 from ckan.plugins import toolkit
 from flask import Blueprint, Response, jsonify, request
 
-from ckanext.mogi.validation import engine, helpers, jobs, lgpd, library
+from ckanext.mogi.validation import blocking, engine, helpers, jobs, lgpd, library
 from ckanext.mogi.validation.dialect import Dialect, RejectedFile
 from ckanext.mogi.validation.report import render
 
@@ -264,6 +264,22 @@ def bulk_process(id: str) -> Any:
         return toolkit.redirect_to("organization.bulk_process", id=id)
 
 
+def download(id: str, resource_id: str, filename: str | None = None) -> Any:
+    """CKAN's resource download, except for tables the blocking mode holds
+    back from visitors (``blocking.download_held``); staff always download."""
+    from ckan.views.resource import download as ckan_download
+
+    try:
+        pkg = toolkit.get_action("package_show")(_context(), {"id": id})
+    except (toolkit.ObjectNotFound, toolkit.NotAuthorized):
+        pkg = None  # CKAN's own view answers 404/403 as usual
+    if pkg is not None and not _is_staff(pkg):
+        held = blocking.download_held(pkg.get("owner_org"), resource_id)
+        if held:
+            return base.abort(403, held)
+    return ckan_download("dataset", id, resource_id, filename)
+
+
 def get_blueprints() -> list[Blueprint]:
     """The ``mogi_validation`` blueprint (a new one for each application)."""
     blueprint = Blueprint("mogi_validation", __name__)
@@ -275,7 +291,10 @@ def get_blueprints() -> list[Blueprint]:
         (f"{_REPORT}/copia-mascarada.csv", "masked_copy", masked_copy, ["GET"]),
         ("/validacao/esquemas", "library_index", library_index, ["GET"]),
         ("/validacao/esquemas/<name>.json", "library_schema", library_schema, ["GET"]),
-        # Registered before CKAN's blueprints, so this POST rule takes precedence.
+        # Registered before CKAN's blueprints, so these rules take precedence.
+        ("/dataset/<id>/resource/<resource_id>/download", "download", download, ["GET"]),
+        ("/dataset/<id>/resource/<resource_id>/download/<filename>", "download_file",
+         download, ["GET"]),
         ("/organization/bulk_process/<id>", "bulk_process", bulk_process, ["POST"]),
     ]
     for rule, endpoint, view, methods in rules:
