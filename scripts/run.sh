@@ -134,7 +134,8 @@ trap 'stop_all; exit 143' TERM
 trap 'stop_all' EXIT
 
 log "Starting the job worker and the web server"
-setsid "$VENV/bin/ckan" -c "$INI" jobs worker &
+# The job worker with the validation reconciler (requeues lost validations).
+setsid "$VENV/bin/ckan" -c "$INI" mogi validation worker &
 pids+=($!)
 setsid "$VENV/bin/ckan" -c "$INI" run --host "$HOST" --port "$PORT" --disable-reloader &
 pids+=($!)

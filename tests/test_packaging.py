@@ -52,7 +52,7 @@ def test_compose_file_is_valid_and_complete(compose):
         assert "healthcheck" in services[name], f"{name} has no healthcheck"
     assert services["db"]["image"].startswith("postgres:")
     assert services["redis"]["image"].startswith("redis:")
-    assert " ".join(services["worker"]["command"]).endswith("jobs worker")
+    assert " ".join(services["worker"]["command"]).endswith("mogi validation worker")
     assert services["worker"]["image"] == services["ckan"]["image"]
     assert {"ckan_storage", "pg_data", "solr_data"} <= set(compose["volumes"])
 

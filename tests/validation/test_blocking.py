@@ -130,8 +130,11 @@ def test_creating_a_public_dataset_with_an_unvalidated_table_is_refused(
 
 def test_organization_overrides_the_site_option(app, organization, new_dataset,
                                                 upload_table, editor, sysadmin):
-    dataset = new_dataset("folha-org")
-    validated(upload_table, dataset, payroll(), "folha.csv")
+    # The organization's choice governs quality failures only (personal data
+    # is held in every organization: tests/validation/test_trust.py).
+    dataset = new_dataset("tabela-org")
+    validated(upload_table, dataset, BROKEN, "tabela.csv")
+    publish(app, editor, dataset, 409)
 
     helpers.call_action("organization_patch", context={"user": sysadmin["name"]},
                         id=organization["id"], validacao_bloqueante="nao")
@@ -142,8 +145,8 @@ def test_organization_overrides_the_site_option(app, organization, new_dataset,
 @pytest.mark.ckan_config("ckanext.mogi.validation.blocking", "false")
 def test_site_option_off_and_organization_on(app, organization, new_dataset, upload_table,
                                              editor, sysadmin):
-    dataset = new_dataset("folha-site")
-    validated(upload_table, dataset, payroll(), "folha.csv")
+    dataset = new_dataset("tabela-site")
+    validated(upload_table, dataset, BROKEN, "tabela.csv")
     publish(app, editor, dataset, 200)  # the site does not block
     helpers.call_action("package_patch", id=dataset["id"], private=True)
 
@@ -271,4 +274,4 @@ def test_a_table_added_to_a_public_dataset_is_not_downloadable_until_checked(
     helpers.call_action("resource_validation_run", id=pending["id"], **{"async": False})
     assert is_private(dataset)
     app.get(f"/dataset/{dataset['name']}/resource/{pending['id']}/download/folha.csv",
-            status=403)
+            status=404)

@@ -69,7 +69,7 @@ def add_table(organization, create_with_upload, validation_worker):
     uploaded table has been through the validation pipeline (run at once; the
     jobs the uploads enqueue go to this test's own queue)."""
 
-    def add(name: str, content: str, private: bool = False,
+    def add(name: str, content: str, private: bool = False, justified: bool = False,
             **resource: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         dataset = helpers.call_action(
             "package_create", name=name, title=f"Tabela {name}", notes="Dados.",
@@ -80,6 +80,12 @@ def add_table(organization, create_with_upload, validation_worker):
         created = create_with_upload(content, f"{name}.csv", package_id=dataset["id"],
                                      name=f"{name}.csv", format="CSV", **resource)
         helpers.call_action("resource_validation_run", id=created["id"], **{"async": False})
+        if justified:
+            # Personal data keeps a dataset private in every organization until
+            # staff record the legal basis (tests/validation/test_trust.py).
+            helpers.call_action("resource_validation_justify", resource_id=created["id"],
+                                legal_basis="art7_ii", text="Remuneração de servidores: LAI.")
+            helpers.call_action("package_patch", id=dataset["id"], private=private)
         return dataset, helpers.call_action("resource_show", id=created["id"])
 
     return add
@@ -95,7 +101,7 @@ def report_path(dataset: dict[str, Any], resource: dict[str, Any]) -> str:
 
 
 def test_report_page_shows_summary_errors_dialect_and_lgpd_in_portuguese(app, add_table):
-    dataset, resource = add_table("folha-janeiro", FAILED_TABLE,
+    dataset, resource = add_table("folha-janeiro", FAILED_TABLE, justified=True,
                                   schema=json.dumps(FAILED_SCHEMA))
     assert resource["validation_status"] == "failure"
 
@@ -185,7 +191,7 @@ def test_report_left_by_ckanext_validation_is_shown(app, add_table):
 
 
 def test_badges_on_resource_dataset_and_search_pages(app, add_table):
-    failed, failed_res = add_table("folha-janeiro", FAILED_TABLE,
+    failed, failed_res = add_table("folha-janeiro", FAILED_TABLE, justified=True,
                                    schema=json.dumps(FAILED_SCHEMA))
     valid, valid_res = add_table("atendimentos-ubs", VALID_TABLE)
     assert valid_res["validation_status"] == "success"
@@ -227,7 +233,7 @@ def facet_items(body: str) -> dict[str, str]:
 
 
 def test_validation_facet_has_portuguese_labels_and_filters(app, add_table):
-    add_table("folha-janeiro", FAILED_TABLE, schema=json.dumps(FAILED_SCHEMA))
+    add_table("folha-janeiro", FAILED_TABLE, justified=True, schema=json.dumps(FAILED_SCHEMA))
     add_table("atendimentos-ubs", VALID_TABLE)
     add_table("folha-sigilosa", FAILED_TABLE, private=True, schema=json.dumps(FAILED_SCHEMA))
 
@@ -261,7 +267,7 @@ def test_private_dataset_report_is_not_shown_to_outsiders(app, add_table, editor
 
 
 def test_staff_validate_again_from_the_report(app, add_table, editor, validation_worker):
-    dataset, resource = add_table("folha-janeiro", FAILED_TABLE,
+    dataset, resource = add_table("folha-janeiro", FAILED_TABLE, justified=True,
                                   schema=json.dumps(FAILED_SCHEMA))
     staff = {"Authorization": editor["token"]}
     page = BeautifulSoup(app.get(report_path(dataset, resource), headers=staff).body,
@@ -333,7 +339,7 @@ def test_staff_record_an_lgpd_justification_from_the_report(app, add_table, edit
 
 
 def test_staff_download_a_masked_copy(app, add_table, editor):
-    dataset, resource = add_table("folha-janeiro", FAILED_TABLE,
+    dataset, resource = add_table("folha-janeiro", FAILED_TABLE, justified=True,
                                   schema=json.dumps(FAILED_SCHEMA))
     path = f"{report_path(dataset, resource)}/copia-mascarada.csv"
     answer = app.get(path, headers={"Authorization": editor["token"]}, status=200)

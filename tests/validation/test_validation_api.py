@@ -43,7 +43,7 @@ def test_sync_run_stores_a_report_and_the_resource_status(new_dataset, upload_ta
     assert shown["dialect"]["delimiter"] == ";"
     assert [f["name"] for f in shown["inferred_schema"]["fields"]] == [
         "unidade", "bairro", "atendimentos", "data"]
-    assert shown["lgpd"] == {"findings": []}
+    assert shown["lgpd"] == {"findings": [], "scanned": True}
     assert shown["finished"] >= shown["created"]
     after = helpers.call_action("resource_show", id=resource["id"])
     assert after["validation_status"] == "success"

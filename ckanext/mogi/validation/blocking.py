@@ -1,24 +1,28 @@
-"""Blocking mode: tables that failed or hold personal data keep a dataset private.
+"""Publication rules: which tables keep a dataset private.
 
-Site-wide option ``ckanext.mogi.validation.blocking`` (default on), which an
-organization overrides with its ``validacao_bloqueante`` field (``herdar``,
-``sim``, ``nao``). In blocking mode:
+Personal data is not an organization's setting. In EVERY organization a
+dataset cannot become public while one of its tables is flagged by the LGPD
+check (``lgpd.blocks_publication``) without a justification recorded for that
+very file, and the worker makes a public dataset private when a table's
+verdict is such a flag (audit event ``made_private``).
+
+Blocking mode (site option ``ckanext.mogi.validation.blocking``, default on,
+overridden per organization by its ``validacao_bloqueante`` field: ``herdar``,
+``sim``, ``nao``) governs only what the other problems do:
 
 * A dataset cannot *become* public (created public, or changed from private
   or draft to public and active) while one of its tables (CSV, TSV, XLSX,
   XLS, ODS) is not validated yet (no verdict, waiting, running, or the file,
-  schema or options changed since), failed validation, could not be
-  validated (status ``error``: no verdict, so no LGPD verdict either), or is
-  flagged by the LGPD check (``lgpd.blocks_publication``) without a
-  justification recorded for that very file. The save is refused with a
-  ValidationError on ``private`` naming each table and the reason (API 409,
-  form error); nothing is saved, nothing is deleted.
+  schema or options changed since), failed validation, or could not be
+  validated (status ``error``: no verdict, so no LGPD verdict either). The
+  save is refused with a ValidationError on ``private`` naming each table and
+  the reason (API 409, form error); nothing is saved, nothing is deleted.
 * A dataset that is already public and gets a new or changed table stays
-  public while the table is validated (refusing every table update of a
-  public dataset would stop publication altogether); when the verdict is a
-  failure or an unjustified LGPD flag, the worker makes the dataset private
-  and writes why into the audit table (event ``made_private``). An ``error``
-  (e.g. a remote file temporarily unreachable) does not unpublish.
+  public while the table is validated; when the verdict is a failure, the
+  worker makes the dataset private.
+
+Whatever the mode, the FILE of a table that is not positively cleared is held
+back from everyone but the dataset's staff by :mod:`.gate`.
 
 Nothing here deletes or changes a resource.
 """
@@ -105,36 +109,6 @@ def message(problem: str, name: str) -> str:
     return texts[problem].format(name=name)
 
 
-# ------------------------------------------------------------ downloads
-def download_held(owner_org: str | None, resource_id: str) -> str | None:
-    """Why visitors may not download this uploaded table yet (None: they may).
-
-    In blocking mode a public dataset stays public while a table added to it
-    is checked (the job makes it private if the table is flagged). Until the
-    verdict, and while personal data found in it has no justification, the
-    file itself is held back from everyone but the dataset's staff, so a
-    spreadsheet of CPFs is never downloadable by accident, not even for the
-    seconds the worker takes.
-    """
-    from ckanext.mogi.validation import jobs
-
-    res = model.Resource.get(resource_id)
-    if res is None or res.url_type != "upload" or not is_blocking(owner_org):
-        return None
-    stored = jobs.resource_dict(res)
-    if not jobs.table_format(stored):
-        return None
-    record = vmodel.latest_for([res.id]).get(res.id)
-    problems = record_problems(record, jobs.fingerprint(stored))
-    if PENDING in problems:
-        return toolkit._("This table is still being checked (validation and personal "
-                         "data): it can be downloaded as soon as the check ends.")
-    if LGPD in problems:
-        return toolkit._("This table contains personal data (LGPD) and is not available "
-                         "for download.")
-    return None
-
-
 # -------------------------------------------------------- publication check
 def _truthy_upload(value: Any) -> bool:
     return bool(value) and bool(getattr(value, "filename", True))
@@ -201,15 +175,18 @@ def check_publication(data_dict: Mapping[str, Any], pkg: model.Package | None) -
     if pkg is not None and pkg.state == "active" and not pkg.private:
         return
     owner_org = data_dict.get("owner_org") or (pkg.owner_org if pkg else None)
-    if not is_blocking(owner_org):
-        return
-    errors = problems_of(_prospective(data_dict, pkg))
+    errors = problems_of(_prospective(data_dict, pkg), blocking=is_blocking(owner_org))
     if errors:
         raise toolkit.ValidationError({"private": errors})
 
 
-def problems_of(tables: Iterable[tuple[dict[str, Any], bool]]) -> list[str]:
-    """Translated messages for the tables that block publication."""
+def problems_of(tables: Iterable[tuple[dict[str, Any], bool]], *, blocking: bool) -> list[str]:
+    """Translated messages for the tables that block publication.
+
+    In blocking mode every problem does; otherwise only personal data without
+    a justification (the LGPD hold is not an organization's setting; the
+    files of tables not cleared yet stay held by :mod:`.gate` meanwhile).
+    """
     from ckanext.mogi.validation import jobs
 
     tables = list(tables)
@@ -220,6 +197,8 @@ def problems_of(tables: Iterable[tuple[dict[str, Any], bool]]) -> list[str]:
             found = [PENDING]
         else:
             found = record_problems(records.get(str(table.get("id"))), jobs.fingerprint(table))
+        if not blocking:
+            found = [problem for problem in found if problem == LGPD]
         errors.extend(message(problem, _label(table)) for problem in found)
     return errors
 
@@ -229,11 +208,11 @@ def check_bulk_publication(dataset_ids: Iterable[str]) -> None:
     errors = []
     for dataset_id in dataset_ids:
         pkg = model.Package.get(dataset_id)
-        if pkg is None or not is_blocking(pkg.owner_org):
+        if pkg is None:
             continue
         if pkg.state == "active" and not pkg.private:
             continue
-        found = problems_of(_prospective({}, pkg))
+        found = problems_of(_prospective({}, pkg), blocking=is_blocking(pkg.owner_org))
         errors.extend(f"{pkg.title or pkg.name}: {text}" for text in found)
     if errors:
         raise toolkit.ValidationError({"private": errors})
@@ -243,7 +222,8 @@ def check_bulk_publication(dataset_ids: Iterable[str]) -> None:
 def after_validation(
     package_id: str, resource: Mapping[str, Any], record: Mapping[str, Any]
 ) -> bool:
-    """In the job: make a public dataset private when a table fails or is flagged.
+    """In the job: make a public dataset private when a table is flagged by the
+    LGPD check (in every organization) or, in blocking mode, fails validation.
 
     Returns whether it did. Changes only the dataset's ``private`` flag (in the
     current transaction) and adds an audit entry saying why.
@@ -251,10 +231,9 @@ def after_validation(
     pkg = model.Package.get(package_id)
     if pkg is None or pkg.private or pkg.state != "active":
         return False
-    if not is_blocking(pkg.owner_org):
-        return False
+    reasons_here = (FAILURE, LGPD) if is_blocking(pkg.owner_org) else (LGPD,)
     problems = [
-        p for p in record_problems(record, record.get("fingerprint")) if p in (FAILURE, LGPD)
+        p for p in record_problems(record, record.get("fingerprint")) if p in reasons_here
     ]
     if not problems:
         return False

@@ -139,6 +139,44 @@ def _run_one(resource_id: str, sync: bool) -> str:
 
 
 @validation.command(
+    "reconcile",
+    short_help="Reenfileira validações perdidas (job morto, worker parado, Redis reiniciado).",
+    help=(
+        "Procura tabelas com validação pendente cujo job não existe mais na fila "
+        "(worker ou processo morto, Redis reiniciado) e as reenfileira; depois de "
+        "ckanext.mogi.validation.max_attempts tentativas, registra erro e o arquivo "
+        "continua retido. O worker (`ckan mogi validation worker`) faz isso sozinho "
+        "ao iniciar e periodicamente."
+    ),
+)
+def reconcile_command() -> None:
+    from ckanext.mogi.validation import reconcile
+
+    result = reconcile.reconcile()
+    click.echo(
+        f"{len(result.requeued)} validação(ões) reenfileirada(s), "
+        f"{len(result.failed)} encerrada(s) com erro."
+    )
+
+
+@validation.command(
+    "worker",
+    short_help="Worker de jobs do CKAN com o reconciliador de validações.",
+    help=(
+        "O mesmo que `ckan jobs worker [FILAS]...`, e além disso reenfileira as "
+        "validações perdidas ao iniciar e a cada "
+        "ckanext.mogi.validation.reconcile_interval segundos."
+    ),
+)
+@click.argument("queues", nargs=-1)
+@click.option("--burst", is_flag=True, help="Para quando as filas estiverem vazias.")
+def worker_command(queues: tuple[str, ...], burst: bool) -> None:
+    from ckanext.mogi.validation.worker import ReconcilingWorker
+
+    ReconcilingWorker(list(queues) or None).work(burst=burst)
+
+
+@validation.command(
     "report",
     short_help="Resumo das validações por Secretaria (CSV ou JSON).",
     help=(

@@ -185,9 +185,9 @@ def schedule(package_id: str) -> None:
                 ).isoformat()
                 set_status(res, record["status"], stamp)
             continue
-        vmodel.start(res.id, current, options_of(data))
+        record = vmodel.start(res.id, current, options_of(data))
         set_status(res, "created")
-        pending.append(res.id)
+        pending.append((res.id, job_id(record)))
     # package_update dictizes the dataset with Core selects right after the hooks.
     model.Session.flush()
 
@@ -200,10 +200,12 @@ def install_session_hooks() -> None:
 
 
 def _after_commit(session: Any) -> None:
-    for resource_id in dict.fromkeys(session.info.pop(_PENDING, [])):
+    # No SQL here (the session has no transaction): the job ids were computed
+    # when the runs were scheduled.
+    for resource_id, run_job_id in dict.fromkeys(session.info.pop(_PENDING, [])):
         try:
-            enqueue(resource_id)
-        except Exception:  # Redis down: the record stays "created", rerun by CLI.
+            enqueue(resource_id, run_job_id)
+        except Exception:  # Redis down: the record stays "created"; the reconciler requeues it.
             log.exception("Could not enqueue the validation of %s", resource_id)
 
 
@@ -211,15 +213,29 @@ def _after_rollback(session: Any) -> None:
     session.info.pop(_PENDING, None)
 
 
-def enqueue(resource_id: str) -> Any:
-    """Put one validation job on the validation queue."""
+def job_id(record: dict[str, Any]) -> str:
+    """The rq job id of a run: derived from the record (its id, when the run was
+    scheduled, its attempt), so the reconciler can tell whether that job lives."""
+    created = record.get("created")
+    stamp = created.strftime("%Y%m%dT%H%M%S%f") if created else "0"
+    return f"mogi-validation-{record['id']}-{stamp}-{int(record.get('attempts') or 0)}"
+
+
+def enqueue(resource_id: str, run_job_id: str | None = None) -> Any:
+    """Put one validation job on the validation queue (the latest record's run)."""
+    if run_job_id is None:
+        record = vmodel.latest(resource_id)
+        run_job_id = job_id(record) if record else None
     timeout = toolkit.config.get("ckanext.mogi.validation.timeout")
+    rq_kwargs: dict[str, Any] = {"timeout": int(timeout) + RQ_GRACE}
+    if run_job_id:
+        rq_kwargs["job_id"] = run_job_id
     return toolkit.enqueue_job(
         run_job,
         [resource_id],
         title=f"Validação da tabela {resource_id}",
         queue=toolkit.config.get("ckanext.mogi.validation.queue"),
-        rq_kwargs={"timeout": int(timeout) + RQ_GRACE},
+        rq_kwargs=rq_kwargs,
     )
 
 
@@ -328,6 +344,11 @@ def validate_resource(resource_id: str, *, timeout: int | None = None) -> dict[s
             "Tente novamente mais tarde ou avise a equipe do portal."
         )
     return _finish(resource_id, record["id"], values)
+
+
+def finish_with_error(resource_id: str, record_id: str, message: str) -> dict[str, Any] | None:
+    """End a run in status ``error`` with ``message`` (the file stays held)."""
+    return _finish(resource_id, record_id, _error(message))
 
 
 def _error(message: str) -> dict[str, Any]:

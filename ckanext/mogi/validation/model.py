@@ -43,6 +43,8 @@ validation_table = sa.Table(
     sa.Column("inferred_schema", JSONB),
     sa.Column("options", JSONB),
     sa.Column("fingerprint", sa.UnicodeText),
+    # Runs started for this verdict (the reconciler requeues a lost job, up to a limit).
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
 )
 
 audit_table = sa.Table(
@@ -115,6 +117,7 @@ def start(
         "inferred_schema": None,
         "options": options,
         "fingerprint": fingerprint,
+        "attempts": 0,
     }
     current = latest(resource_id)
     if current is None:
@@ -124,6 +127,17 @@ def start(
         record_id = current["id"]
         model.Session.execute(t.update().where(t.c.id == record_id).values(**values))
     return {"id": record_id, "resource_id": resource_id, **values}
+
+
+def pending_before(moment: datetime.datetime) -> list[dict[str, Any]]:
+    """Records still ``created``/``running`` whose run was scheduled before ``moment``."""
+    t = validation_table
+    query = (
+        sa.select(t)
+        .where(t.c.status.in_(PENDING), t.c.created < moment)
+        .order_by(t.c.created)
+    )
+    return [dict(row._mapping) for row in model.Session.execute(query)]
 
 
 def update(record_id: str, **values: Any) -> None:

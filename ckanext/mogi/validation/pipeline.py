@@ -213,8 +213,10 @@ def _sniff(path: str, fmt: str | None, options: Options) -> Dialect:
 
 
 def _scan(path: str, dialect: Dialect) -> dict[str, Any]:
+    """The LGPD findings, marked ``scanned``: only a scanned file can be cleared
+    for visitors (a failure before this point leaves the file held)."""
     header, rows = engine.iter_rows(path, dialect)
-    return lgpd.scan(header, rows)
+    return {**lgpd.scan(header, rows), "scanned": True}
 
 
 def _tidy(report: dict[str, Any], name: str) -> None:

@@ -26,7 +26,7 @@ from ckan.lib import base
 from ckan.plugins import toolkit
 from flask import Blueprint, Response, jsonify, request
 
-from ckanext.mogi.validation import blocking, engine, helpers, jobs, lgpd, library
+from ckanext.mogi.validation import engine, gate, helpers, jobs, lgpd, library
 from ckanext.mogi.validation.dialect import Dialect, RejectedFile
 from ckanext.mogi.validation.report import render
 
@@ -196,6 +196,9 @@ def masked_copy(id: str, resource_id: str) -> Any:
     """Staff: the table with its personal data masked, as CSV (UTF-8), streamed."""
     pkg, resource = _load(id, resource_id)
     _require_staff(pkg)
+    decision = gate.file_access(resource_id, id)
+    if not decision.allowed:
+        base.abort(decision.status, decision.message)
     record = _record(resource_id) or {}
     if not record.get("dialect"):
         base.abort(404, toolkit._("This table has not been read yet."))
@@ -264,20 +267,16 @@ def bulk_process(id: str) -> Any:
         return toolkit.redirect_to("organization.bulk_process", id=id)
 
 
-def download(id: str, resource_id: str, filename: str | None = None) -> Any:
-    """CKAN's resource download, except for tables the blocking mode holds
-    back from visitors (``blocking.download_held``); staff always download."""
-    from ckan.views.resource import download as ckan_download
-
-    try:
-        pkg = toolkit.get_action("package_show")(_context(), {"id": id})
-    except (toolkit.ObjectNotFound, toolkit.NotAuthorized):
-        pkg = None  # CKAN's own view answers 404/403 as usual
-    if pkg is not None and not _is_staff(pkg):
-        held = blocking.download_held(pkg.get("owner_org"), resource_id)
-        if held:
-            return base.abort(403, held)
-    return ckan_download("dataset", id, resource_id, filename)
+def guard_downloads() -> Any:
+    """Before every request: CKAN's download view, under whatever URL and
+    blueprint it is reached, first passes :func:`gate.file_access`."""
+    if not gate.is_download_endpoint(request.endpoint):
+        return None
+    args = request.view_args or {}
+    decision = gate.file_access(str(args.get("resource_id") or ""), str(args.get("id") or ""))
+    if not decision.allowed:
+        return base.abort(decision.status, decision.message)
+    return None
 
 
 def get_blueprints() -> list[Blueprint]:
@@ -291,12 +290,10 @@ def get_blueprints() -> list[Blueprint]:
         (f"{_REPORT}/copia-mascarada.csv", "masked_copy", masked_copy, ["GET"]),
         ("/validacao/esquemas", "library_index", library_index, ["GET"]),
         ("/validacao/esquemas/<name>.json", "library_schema", library_schema, ["GET"]),
-        # Registered before CKAN's blueprints, so these rules take precedence.
-        ("/dataset/<id>/resource/<resource_id>/download", "download", download, ["GET"]),
-        ("/dataset/<id>/resource/<resource_id>/download/<filename>", "download_file",
-         download, ["GET"]),
+        # Registered before CKAN's blueprints, so this rule takes precedence.
         ("/organization/bulk_process/<id>", "bulk_process", bulk_process, ["POST"]),
     ]
     for rule, endpoint, view, methods in rules:
         blueprint.add_url_rule(rule, endpoint=endpoint, view_func=view, methods=methods)
+    blueprint.before_app_request(guard_downloads)
     return [blueprint]

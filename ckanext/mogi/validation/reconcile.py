@@ -1,0 +1,125 @@
+"""No validation gets lost: requeue pending tables whose job is gone.
+
+A table's record is ``created`` or ``running`` from the moment its run is
+scheduled until the job writes a verdict. The job can vanish on the way: the
+work horse is killed (SIGKILL, the kernel's OOM killer), the whole worker
+dies, Redis restarts without persistence, or the enqueue failed. Until a
+verdict exists the file stays held (fail closed), so a lost job would hold it
+for ever.
+
+:func:`reconcile` looks at every pending record older than a grace period
+and asks rq about the job of that run (its id is derived from the record, see
+:func:`~ckanext.mogi.validation.jobs.job_id`):
+
+* queued, deferred or scheduled, or started by a worker that is still alive:
+  the job lives, nothing to do;
+* missing, finished, failed, stopped or canceled, or started by a dead
+  worker: the job is lost. The run is requeued with one more attempt, or,
+  after ``ckanext.mogi.validation.max_attempts`` attempts, ends in status
+  ``error`` with a Portuguese message (the file stays held).
+
+It runs when the validation worker starts and then on a schedule
+(:mod:`.worker`), and on demand (``ckan mogi validation reconcile``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from ckan import model
+from ckan.lib import jobs as ckan_jobs
+from ckan.plugins import toolkit
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
+from rq.worker import Worker
+
+from ckanext.mogi.validation import jobs
+from ckanext.mogi.validation import model as vmodel
+
+log = logging.getLogger(__name__)
+
+_ALIVE = (JobStatus.QUEUED, JobStatus.DEFERRED, JobStatus.SCHEDULED)
+
+
+@dataclass
+class Summary:
+    """What one pass did: resource ids requeued and those given up on."""
+
+    requeued: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def job_alive(run_job_id: str) -> bool:
+    """Whether rq still holds this run's job as queued or running on a live worker."""
+    connection = ckan_jobs.connect_to_redis()
+    try:
+        job = Job.fetch(run_job_id, connection=connection)
+    except NoSuchJobError:
+        return False
+    status = job.get_status(refresh=False)
+    if status in _ALIVE:
+        return True
+    if status != JobStatus.STARTED:
+        return False
+    if not job.worker_name:
+        return False
+    worker = Worker.find_by_key(Worker.redis_worker_namespace_prefix + job.worker_name,
+                                connection=connection)
+    return worker is not None
+
+
+def lost_message(attempts: int) -> str:
+    # Stored in the record and shown later, like every message the job writes
+    # (see jobs.py): written in the portal's language, Portuguese.
+    return (
+        f"A verificação desta tabela foi interrompida {attempts} vezes (o servidor "
+        "encerrou o job, por exemplo por falta de memória). O arquivo continua "
+        "indisponível para os visitantes: divida a tabela em arquivos menores ou peça "
+        "à equipe do portal para verificar o servidor e então valide de novo."
+    )
+
+
+def reconcile(*, grace_seconds: int | None = None, max_attempts: int | None = None) -> Summary:
+    """One pass over the pending records (see the module docstring)."""
+    config = toolkit.config
+    if grace_seconds is None:
+        grace_seconds = int(config.get("ckanext.mogi.validation.reconcile_grace"))
+    if max_attempts is None:
+        max_attempts = int(config.get("ckanext.mogi.validation.max_attempts"))
+    moment = vmodel.utcnow() - datetime.timedelta(seconds=grace_seconds)
+    summary = Summary()
+    try:
+        for record in vmodel.pending_before(moment):
+            _reconcile_one(record, max_attempts, summary)
+    finally:
+        model.Session.remove()
+    return summary
+
+
+def _reconcile_one(record: dict[str, Any], max_attempts: int, summary: Summary) -> None:
+    resource_id = record["resource_id"]
+    if job_alive(jobs.job_id(record)):
+        return
+    res = model.Resource.get(resource_id)
+    if res is None or res.state != "active" or not jobs.table_format(jobs.resource_dict(res)):
+        # Nothing left to validate: the record no longer holds anything.
+        vmodel.update(record["id"], status="error",
+                      error={"message": "A tabela foi removida."},
+                      finished=vmodel.utcnow())
+        model.Session.commit()
+        return
+    attempts = int(record.get("attempts") or 0) + 1
+    if attempts >= max_attempts:
+        log.warning("Validation of %s lost %s times: giving up", resource_id, attempts)
+        jobs.finish_with_error(resource_id, record["id"], lost_message(attempts))
+        summary.failed.append(resource_id)
+        return
+    vmodel.update(record["id"], attempts=attempts, status="created")
+    jobs.set_status(res, "created")
+    model.Session.commit()
+    log.warning("Validation of %s was lost; requeued (attempt %s)", resource_id, attempts + 1)
+    jobs.enqueue(resource_id, jobs.job_id({**record, "attempts": attempts}))
+    summary.requeued.append(resource_id)
