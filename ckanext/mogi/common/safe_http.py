@@ -239,7 +239,8 @@ def _connect_checked(
         try:
             for option in socket_options or ():
                 sock.setsockopt(*option)
-            sock.settimeout(timeout)
+            # urllib3 hands over a number or None once a timeout was given.
+            sock.settimeout(timeout if isinstance(timeout, int | float) else None)
             if source_address:
                 sock.bind(source_address)
             sock.connect(sockaddr)
