@@ -11,6 +11,7 @@ import pytest
 from ckan import plugins
 from ckan.lib import jobs
 from ckan.tests import factories, helpers
+from local_servers import LinkServer
 from werkzeug.serving import make_server
 
 from ckanext.mogi.demo.loader import LoadSummary, load_demo, resolve_source
@@ -117,3 +118,19 @@ def load_demo_catalogue(reset_db, migrate_db_for) -> Callable[[], LoadSummary]:
             plugins.unload_all()
 
     return load
+
+
+@pytest.fixture
+def link_server() -> Iterator[Callable[..., LinkServer]]:
+    """``link_server(host="127.0.0.1")``: a real HTTP server on that loopback
+    address (``::1`` for IPv6) serving what the test tells it to, stopped after
+    the test."""
+    servers: list[LinkServer] = []
+
+    def start(host: str = "127.0.0.1") -> LinkServer:
+        servers.append(LinkServer(host))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.stop()

@@ -74,8 +74,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def table_server() -> Iterator[TableServer]:
+def table_server(ckan_config, monkeypatch) -> Iterator[TableServer]:
+    """The server, trusted as an internal host (loopback is refused otherwise)."""
     server = TableServer()
+    monkeypatch.setitem(ckan_config, "ckanext.mogi.fetch.allowed_hosts", "127.0.0.1")
+    monkeypatch.setitem(ckan_config, "ckanext.mogi.fetch.allowed_ports",
+                        f"80 443 {server.server_port}")
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

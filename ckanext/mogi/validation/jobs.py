@@ -38,12 +38,12 @@ from types import FrameType
 from typing import Any
 from urllib.parse import urlparse
 
-import requests
 import sqlalchemy as sa
 from ckan import model
 from ckan.lib import search, uploader
 from ckan.plugins import toolkit
 
+from ckanext.mogi.common import safe_http
 from ckanext.mogi.validation import blocking
 from ckanext.mogi.validation import model as vmodel
 
@@ -434,28 +434,48 @@ def local_file(data: dict[str, Any]) -> Iterator[str]:
 
 
 def _download(url: str, limit: int, what: str) -> Iterator[bytes]:
-    """Stream ``url`` in chunks, refusing more than ``limit`` bytes."""
-    timeout = int(toolkit.config.get("ckanext.mogi.validation.download_timeout"))
+    """Stream ``url`` in chunks, refusing more than ``limit`` bytes and any
+    internal address, other scheme or other port (``ckanext.mogi.fetch.*``)."""
+    policy = fetch_policy()
     try:
-        with requests.get(url, stream=True, timeout=timeout) as response:
+        with safe_http.open_stream(url, policy) as response:
             if response.status_code >= 400:
                 raise FetchError(
                     f"Não foi possível baixar a {what} em {url}: o servidor "
                     f"respondeu com o código HTTP {response.status_code}."
                 )
-            declared = response.headers.get("Content-Length", "")
-            if declared.isdigit() and int(declared) > limit:
-                raise FetchError(_too_big(what, limit))
-            size = 0
-            for chunk in response.iter_content(_CHUNK):
-                size += len(chunk)
-                if size > limit:
-                    raise FetchError(_too_big(what, limit))
-                yield chunk
-    except requests.RequestException as exc:
-        raise FetchError(
-            f"Não foi possível baixar a {what} em {url} ({type(exc).__name__})."
-        ) from exc
+            yield from safe_http.iter_capped(response, limit, _CHUNK)
+    except safe_http.ResponseTooLarge:
+        raise FetchError(_too_big(what, limit)) from None
+    except safe_http.FetchError as exc:
+        with _site_locale():
+            reason = exc.message
+        raise FetchError(f"Não foi possível baixar a {what} em {url}: {reason}") from None
+
+
+def fetch_policy() -> safe_http.FetchPolicy:
+    """The download policy of the ``ckanext.mogi.fetch.*`` options."""
+    config = toolkit.config
+    return safe_http.FetchPolicy.build(
+        allowed_ports=toolkit.aslist(config.get("ckanext.mogi.fetch.allowed_ports")),
+        allowed_hosts=toolkit.aslist(config.get("ckanext.mogi.fetch.allowed_hosts")),
+        timeout=int(config.get("ckanext.mogi.validation.download_timeout")),
+    )
+
+
+@contextlib.contextmanager
+def _site_locale() -> Iterator[None]:
+    """``toolkit._`` in the site's default language outside a web request
+    (the worker): inside CKAN's own request context for CLI and jobs, the one
+    ``h.url_for`` uses there. In a web request, the user's language."""
+    from ckan.lib.helpers import _get_auto_flask_context
+
+    context = _get_auto_flask_context()
+    if context is None:
+        yield
+        return
+    with context:
+        yield
 
 
 def _too_big(what: str, limit: int) -> str:

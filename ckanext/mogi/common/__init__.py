@@ -1,0 +1,1 @@
+"""Helpers shared by the capabilities of the bundle (they import no capability)."""
