@@ -42,6 +42,7 @@ PLUGINS = {
     "mogi_theme": "ckanext.mogi.theme.plugin:MogiThemePlugin",
     "mogi_dcat": "ckanext.mogi.dcat.plugin:MogiDcatPlugin",
     "mogi_validation": "ckanext.mogi.validation.plugin:MogiValidationPlugin",
+    "mogi_access": "ckanext.mogi.access.plugin:MogiAccessPlugin",
 }
 
 setup(

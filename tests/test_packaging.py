@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCKER = ROOT / "docker"
 # Plugins this wheel registers; the portal also enables scheming_organizations
 # (ckanext-scheming) and dcat (ckanext-dcat).
-PLUGINS = {"mogi", "mogi_search", "mogi_schema", "mogi_theme", "mogi_dcat", "mogi_validation"}
+PLUGINS = {"mogi", "mogi_search", "mogi_schema", "mogi_theme", "mogi_dcat", "mogi_validation",
+           "mogi_access"}
 SOLR_IMAGE = "ckan/ckan-solr:2.12-solr9"
 
 

@@ -11,6 +11,8 @@ import time
 from typing import Any
 
 import pytest
+from ckan import model
+from ckan.lib import search
 from ckan.tests import helpers
 
 pytestmark = pytest.mark.usefixtures("clean_db")
@@ -201,3 +203,46 @@ def test_private_datasets_never_appear(app, sysadmin, public, private):
         response = app.get(url, headers=headers)
         assert response.status_code in (403, 404)
         assert private["title"] not in response.get_data(as_text=True)
+
+
+def _validators(app) -> tuple[str, str]:
+    response = app.get("/catalog.ttl", status=200)
+    return response.headers["ETag"], response.headers["Last-Modified"]
+
+
+def test_private_datasets_move_no_catalogue_validator(app, sysadmin, public, private, create):
+    _next_second()
+    etag, last_modified = _validators(app)
+
+    _update(sysadmin, private, title="Prontuários sigilosos (revisados)",
+            tag_string="sigilo, revisado")
+    create("outro-sigiloso", title="Outro conjunto sigiloso", private=True)
+    helpers.call_action("package_delete", context={"user": sysadmin["name"]},
+                        id=private["id"])
+    _next_second()
+
+    assert _validators(app) == (etag, last_modified)
+    for headers in ({"If-None-Match": etag}, {"If-Modified-Since": last_modified}):
+        assert app.get("/catalog.ttl", headers=headers).status_code == 304
+
+    # Editing a public dataset moves both.
+    _update(sysadmin, public, title="Atendimentos nas UBS em 2022 (revisado)")
+    _next_second()
+    new_etag, new_last_modified = _validators(app)
+    assert new_etag != etag and new_last_modified != last_modified
+
+
+def test_catalogue_changes_when_a_table_check_hides_a_dataset(app, public, create):
+    """The blocking mode flips ``private`` without touching ``metadata_modified``,
+    then reindexes the dataset (``validation.jobs``)."""
+    other = create("obras-2023", title="Obras públicas 2023")
+    _next_second()
+    etag, last_modified = _validators(app)
+    package = model.Package.get(other["id"])
+    package.private = True
+    model.Session.commit()
+    search.rebuild(other["id"])
+    for headers in ({"If-None-Match": etag}, {"If-Modified-Since": last_modified}):
+        response = app.get("/catalog.ttl", headers=headers)
+        assert response.status_code == 200
+        assert other["title"] not in response.get_data(as_text=True)

@@ -32,7 +32,7 @@ from ckanext.dcat import utils as dcat_utils
 from flask import Response, request
 from werkzeug.http import is_resource_modified
 
-from ckanext.mogi.search.model import generation_table
+from ckanext.mogi.dcat import freshness
 
 #: ckanext-dcat's RDF views (blueprint ``dcat``).
 DCAT_ENDPOINTS = frozenset({
@@ -129,15 +129,6 @@ def _scalar(statement: Any, params: dict[str, Any] | None = None) -> Any:
     return model.Session.execute(sa.text(statement), params or {}).scalar()
 
 
-def _generation() -> str:
-    """The search index's generation token (changes with every index write)."""
-    if _scalar("SELECT to_regclass(:t)", {"t": generation_table.name}) is None:
-        return ""
-    return str(model.Session.execute(
-        sa.select(generation_table.c.token).where(generation_table.c.id == 1)
-    ).scalar() or "")
-
-
 def _fingerprint() -> str:
     """Code and configuration the RDF depends on."""
     settings = sorted(
@@ -152,26 +143,31 @@ def _fingerprint() -> str:
 
 
 def catalog_state() -> tuple[str, dt.datetime | None]:
-    """``(state, last modified)`` of the whole catalogue.
+    """``(state, last modified)`` of the public catalogue.
 
-    The state changes with any index write, any dataset change (even of a
-    dataset that leaves the catalogue: deleting it or making it private
-    bumps its ``metadata_modified``), any purge (the count) and any
-    organisation change (publisher names). ``Last-Modified`` is the latest
-    ``metadata_modified`` of any dataset whatever its state or visibility,
-    not "the newest dataset of the page": a dataset leaving the catalogue
-    shifts every page after it without making their newest date newer.
+    Computed from public active datasets only, so that creating, editing or
+    deleting a private dataset changes neither validator: their latest
+    ``metadata_modified`` and count (one query), the last time a dataset
+    entered or left the catalogue (:mod:`ckanext.mogi.dcat.freshness`: made
+    private, deleted or purged moves no public ``metadata_modified``), and
+    the organisations and groups (publisher names, themes). ``Last-Modified``
+    is the later of the newest public dataset and that last move: a dataset
+    leaving the catalogue shifts every page after it without making their
+    newest date newer.
     """
+    public = sa.and_(model.Package.state == "active", model.Package.private.isnot(True))
     latest, count = model.Session.execute(
         sa.select(sa.func.max(model.Package.metadata_modified), sa.func.count())
-        .select_from(model.Package)
+        .select_from(model.Package).where(public)
     ).one()
-    organisations = _scalar(
-        "SELECT md5(coalesce(string_agg(concat_ws('|', id, name, title, state), ',' "
-        "ORDER BY id), '')) FROM \"group\" WHERE is_organization"
+    moved = freshness.last_change()
+    groups = _scalar(
+        "SELECT md5(coalesce(string_agg(concat_ws('|', id, name, title, state, "
+        "is_organization), ',' ORDER BY id), '')) FROM \"group\""
     )
-    state = repr((_generation(), latest, count, organisations))
-    return state, _aware(latest)
+    state = repr((latest, count, moved, groups))
+    newest = max((value for value in (latest, moved) if value is not None), default=None)
+    return state, _aware(newest)
 
 
 def dataset_state(dataset_id: str) -> tuple[str, dt.datetime | None] | None:

@@ -23,7 +23,7 @@ import ckan.plugins as p
 from flask import Blueprint
 
 from ckanext.mogi.config import declarations
-from ckanext.mogi.dcat import http
+from ckanext.mogi.dcat import freshness, http
 
 PUBLIC_ONLY = "capacity:public"
 
@@ -54,6 +54,11 @@ def dcat_catalog_search(up_func: Any, context: Any, data_dict: dict[str, Any]) -
 class MogiDcatPlugin(p.SingletonPlugin):
     p.implements(p.IActions)
     p.implements(p.IBlueprint)
+    p.implements(p.IConfigurable)
+
+    def configure(self, config: Any) -> None:
+        # When datasets enter or leave the public catalogue (its validators).
+        freshness.install_session_hooks()
 
     def get_actions(self) -> dict[str, Any]:
         return {

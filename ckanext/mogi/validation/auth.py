@@ -3,6 +3,9 @@
 Reading a report follows ``resource_show`` (a private dataset's report is
 closed to outsiders); everything else needs ``package_update`` on the
 resource's dataset (its editors and admins, and sysadmins).
+
+Refusals are generic ("not authorized to ... this table"): CKAN's own
+message names the dataset's id, which must not reach whoever may not read it.
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ def _resource_id(data_dict: dict[str, Any]) -> str:
     return str(data_dict.get("resource_id") or data_dict.get("id") or "")
 
 
-def _allowed(action: str, context: Any, data_dict: dict[str, Any]) -> dict[str, Any]:
+def _allowed(action: str, refusal: str, context: Any,
+             data_dict: dict[str, Any]) -> dict[str, Any]:
+    """CKAN's ``action`` on the resource (or its dataset), refused with ``refusal``."""
     res = model.Resource.get(_resource_id(data_dict))
     if res is None:
         return {"success": False, "msg": toolkit._("Resource not found")}
@@ -26,26 +31,32 @@ def _allowed(action: str, context: Any, data_dict: dict[str, Any]) -> dict[str, 
         toolkit.check_access(action, context, target)
     except toolkit.ObjectNotFound:
         return {"success": False, "msg": toolkit._("Resource not found")}
-    except toolkit.NotAuthorized as exc:
-        return {"success": False, "msg": str(exc)}
+    except toolkit.NotAuthorized:
+        return {"success": False, "msg": refusal}
     return {"success": True}
 
 
 def resource_validation_run(context: Any, data_dict: dict[str, Any]) -> dict[str, Any]:
-    return _allowed("package_update", context, data_dict)
+    return _allowed("package_update", toolkit._("Not authorized to validate this table"),
+                    context, data_dict)
 
 
 def resource_validation_delete(context: Any, data_dict: dict[str, Any]) -> dict[str, Any]:
-    return _allowed("package_update", context, data_dict)
+    return _allowed("package_update",
+                    toolkit._("Not authorized to delete the validation of this table"),
+                    context, data_dict)
 
 
 def resource_validation_justify(context: Any, data_dict: dict[str, Any]) -> dict[str, Any]:
-    return _allowed("package_update", context, data_dict)
+    return _allowed("package_update",
+                    toolkit._("Not authorized to justify the personal data of this table"),
+                    context, data_dict)
 
 
 @toolkit.auth_allow_anonymous_access
 def resource_validation_show(context: Any, data_dict: dict[str, Any]) -> dict[str, Any]:
-    return _allowed("resource_show", context, data_dict)
+    return _allowed("resource_show", toolkit._("Not authorized to read this table"),
+                    context, data_dict)
 
 
 def get_auth_functions() -> dict[str, Any]:

@@ -8,7 +8,9 @@ found" for outsiders, as on CKAN's resource page); every action needs
 
 The masked copy of a table is for staff only: it is produced from the
 stored file on request and its masking is only as good as the LGPD scan, so
-it is not offered to the public as a substitute for the original.
+it is not offered to the public as a substitute for the original. Its cells
+are spreadsheet-safe (:mod:`ckanext.mogi.common.spreadsheet`): a cell that a
+spreadsheet program would run as a formula starts with a single quote.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from ckan.lib import base
 from ckan.plugins import toolkit
 from flask import Blueprint, Response, jsonify, request
 
+from ckanext.mogi.common.spreadsheet import neutralise_row
 from ckanext.mogi.validation import engine, gate, helpers, jobs, lgpd, library
 from ckanext.mogi.validation.dialect import Dialect, RejectedFile
 from ckanext.mogi.validation.report import render
@@ -40,15 +43,18 @@ def _context() -> dict[str, Any]:
 
 
 def _load(id: str, resource_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The dataset and the resource, as the current user may read them (else 404)."""
-    _ = toolkit._
+    """The dataset and the resource, as the current user may read them.
+
+    Else one 404, the same whether the dataset or the resource is missing or
+    closed to the user, naming neither.
+    """
     try:
         pkg = toolkit.get_action("package_show")(_context(), {"id": id})
     except (toolkit.ObjectNotFound, toolkit.NotAuthorized):
-        base.abort(404, _("Dataset not found"))
+        pkg = {}
     resource = next((r for r in pkg.get("resources", []) if r["id"] == resource_id), None)
     if resource is None:
-        base.abort(404, _("Resource not found"))
+        base.abort(404, toolkit._("Resource not found"))
     return pkg, resource
 
 
@@ -180,11 +186,12 @@ def adopt_schema(id: str, resource_id: str) -> Any:
 
 
 def _csv_lines(header: list[str], rows: Iterator[list[Any]], delimiter: str) -> Iterator[str]:
+    """The CSV text, with every cell a spreadsheet would run as a formula neutralised."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow(neutralise_row(header))
     for row in rows:
-        writer.writerow(["" if cell is None else cell for cell in row])
+        writer.writerow(neutralise_row("" if cell is None else cell for cell in row))
         if buffer.tell() > 64 * 1024:
             yield buffer.getvalue()
             buffer.seek(0)

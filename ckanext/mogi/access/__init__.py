@@ -1,0 +1,1 @@
+"""Access: no private metadata through side doors (tags, group members)."""
