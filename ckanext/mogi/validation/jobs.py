@@ -375,8 +375,10 @@ def _download(url: str, limit: int, what: str, deadline: float | None) -> Iterat
     """Stream ``url`` in chunks, refusing more than ``limit`` bytes; past
     ``deadline`` (a :func:`time.monotonic` time), :class:`sandbox.Timeout`."""
     timeout = float(toolkit.config.get("ckanext.mogi.validation.download_timeout"))
-    if deadline is not None:
-        timeout = max(0.1, min(timeout, deadline - time.monotonic()))
+    # The deadline, when nearer than the download timeout, bounds every wait.
+    bounded = deadline is not None and deadline - time.monotonic() < timeout
+    if deadline is not None and bounded:
+        timeout = max(0.1, deadline - time.monotonic())
     try:
         with requests.get(url, stream=True, timeout=timeout) as response:
             if response.status_code >= 400:
@@ -396,7 +398,7 @@ def _download(url: str, limit: int, what: str, deadline: float | None) -> Iterat
                     raise sandbox.Timeout()
                 yield chunk
     except requests.RequestException as exc:
-        if deadline is not None and time.monotonic() > deadline:
+        if bounded and isinstance(exc, requests.Timeout):
             raise sandbox.Timeout() from exc
         raise FetchError(
             f"Não foi possível baixar a {what} em {url} ({type(exc).__name__})."

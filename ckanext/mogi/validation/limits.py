@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -152,14 +153,14 @@ def _check_text(path: str, limits: StructureLimits) -> None:
     """Line length and column count of every line, one chunk at a time.
 
     Only lines at least ``threshold`` bytes long can be too long or have too
-    many columns (a column costs at least its delimiter's byte), and a regex
-    finds those in C: the Python loop runs once per chunk, not once per line.
+    many columns (a column costs at least its delimiter's byte); such lines
+    are found by jumping ``threshold`` bytes at a time (:func:`_long_lines`),
+    so the Python loop runs a few times per chunk, not once per line.
     """
-    max_line = limits.max_line_mb * _MB
-    caps = [cap for cap in (max_line, limits.max_columns) if cap]
+    caps = [cap for cap in (limits.max_line_mb * _MB, limits.max_columns) if cap]
     if not caps:
         return
-    long_line = re.compile(rb"[^\n]{%d,}" % min(caps))
+    threshold = min(caps)
     line = 1  # the line the unfinished tail belongs to
     tail_size = 0
     tail_counts = [0] * len(_DELIMITERS)
@@ -175,20 +176,33 @@ def _check_text(path: str, limits: StructureLimits) -> None:
             if first < 0:
                 continue
             last = chunk.rfind(b"\n")
-            body = chunk[first + 1 : last]
-            for found in long_line.finditer(body):
-                text = found.group()
-                _measure(
-                    line + 1 + body.count(b"\n", 0, found.start()),
-                    len(text),
-                    [text.count(d) for d in _DELIMITERS],
-                    limits,
-                )
+            body = chunk[first + 1 : last]  # whole lines
+            for start, text in _long_lines(body, threshold):
+                number = line + 1 + body.count(b"\n", 0, start)
+                _measure(number, len(text), [text.count(d) for d in _DELIMITERS], limits)
             line += chunk.count(b"\n")
             rest = chunk[last + 1 :]
             tail_size = len(rest)
             tail_counts = [rest.count(d) for d in _DELIMITERS]
     _measure(line, tail_size, tail_counts, limits)
+
+
+def _long_lines(body: bytes, threshold: int) -> Iterator[tuple[int, bytes]]:
+    """``(offset, line)`` of the lines of ``body`` at least ``threshold`` bytes long.
+
+    From a line start, a window of ``threshold`` bytes without a newline is a
+    long line; otherwise the scan resumes after the window's last newline.
+    """
+    position = 0
+    while position + threshold <= len(body):
+        newline = body.rfind(b"\n", position, position + threshold)
+        if newline >= 0:
+            position = newline + 1
+            continue
+        end = body.find(b"\n", position)
+        end = len(body) if end < 0 else end
+        yield position, body[position:end]
+        position = end + 1
 
 
 def _measure(line: int, size: int, delimiters: list[int], limits: StructureLimits) -> None:
