@@ -38,14 +38,12 @@ def set_limits(memory_mb: int, cpu_seconds: int) -> None:
 
 def run(request: dict[str, Any]) -> dict[str, Any]:
     """Check the structure, then validate; the outcome as a JSON-ready dict."""
-    from ckanext.mogi.validation import limits
+    from ckanext.mogi.validation import limits, pipeline
 
     try:
         limits.check(request["path"], limits.StructureLimits(**request["structure"]))
     except limits.LimitExceeded as exceeded:
         return {"status": "error", "limit": {"code": exceeded.code, "params": exceeded.params}}
-    from ckanext.mogi.validation import pipeline
-
     outcome = pipeline.validate_file(
         request["path"],
         fmt=request["fmt"],
@@ -59,6 +57,10 @@ def main(argv: list[str]) -> int:
     request_path, result_path = argv
     with open(request_path, encoding="utf-8") as stream:
         request = json.load(stream)
+    # Our own code is loaded before the limits: they bound the work on the file,
+    # and a tight memory limit cannot turn into a failed import.
+    from ckanext.mogi.validation import pipeline  # noqa: F401
+
     set_limits(int(request["memory_mb"]), int(request["cpu_seconds"]))
     try:
         result = run(request)

@@ -180,7 +180,7 @@ def _values(result: dict[str, Any]) -> dict[str, Any]:
 def _failure(code: int, limits: Limits, stderr: str) -> dict[str, Any]:
     """The verdict when the child ended without a result."""
     _ = translate
-    if code == runner.EXIT_MEMORY or code == -signal.SIGKILL:
+    if code in (runner.EXIT_MEMORY, -signal.SIGKILL) or "MemoryError" in stderr:
         # A SIGKILL we did not send: the kernel's, out of memory.
         return _error(
             _(
