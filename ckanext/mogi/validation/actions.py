@@ -87,8 +87,10 @@ def resource_validation_run(context: Any, data_dict: dict[str, Any]) -> dict[str
 
     :param id: the resource id (``resource_id`` accepted too)
     :param async: queue a background job (default ``True``); ``False`` validates
-        in this request and returns the final record. Either way only the
-        validation record and the resource's status fields are written.
+        in this request and returns the final record, unless that takes longer
+        than ``ckanext.mogi.validation.sync_wait`` seconds: then the check is
+        stopped and queued. Either way only the validation record and the
+        resource's status fields are written.
     :returns: the record (``created`` when queued)
     """
     _ = toolkit._
@@ -118,7 +120,10 @@ def resource_validation_run(context: Any, data_dict: dict[str, Any]) -> dict[str
     if run_async:
         jobs.enqueue(res.id)
         return record_dict(vmodel.latest(res.id) or record)
-    final = jobs.validate_resource(res.id)
+    wait = float(toolkit.config.get("ckanext.mogi.validation.sync_wait"))
+    final = jobs.validate_resource(res.id, wait=wait)
+    if final is not None and final["status"] in vmodel.PENDING:
+        jobs.enqueue(res.id)
     return record_dict(final or record)
 
 

@@ -14,10 +14,13 @@ The job writes only the validation record and the resource's
 ``validation_status``/``validation_timestamp`` (straight into the resource's
 extras, so no action hook runs again and nothing else of the resource
 changes), then reindexes the dataset. It reads the stored file and never
-deletes or alters it. It runs under a time limit (its own SIGALRM timer,
-shorter than rq's hard limit) and an address-space limit (RLIMIT_AS, set in
-the job's forked work horse only); a timeout, a MemoryError or any crash ends
-in status ``error`` with a Portuguese message.
+deletes or alters it. The download runs against a wall-clock deadline (the
+time limit, shorter than rq's hard limit) and the check itself in a sandboxed
+child process (:mod:`ckanext.mogi.validation.sandbox`: memory, CPU and the
+same deadline enforced by the kernel and by killing the child); a timeout,
+an exhausted limit or any crash ends in status ``error`` with a Portuguese
+message. A synchronous run (``resource_validation_run`` with ``async=false``)
+waits at most ``sync_wait`` seconds, then hands the table back to the queue.
 """
 
 from __future__ import annotations
@@ -28,13 +31,10 @@ import json
 import logging
 import os
 import re
-import resource as rlimit
-import signal
 import tempfile
-import threading
+import time
 import traceback
 from collections.abc import Iterator
-from types import FrameType
 from typing import Any
 from urllib.parse import urlparse
 
@@ -44,7 +44,7 @@ from ckan.lib import search, uploader
 from ckan.plugins import toolkit
 
 from ckanext.mogi.common import safe_http
-from ckanext.mogi.validation import blocking
+from ckanext.mogi.validation import blocking, sandbox
 from ckanext.mogi.validation import model as vmodel
 
 log = logging.getLogger(__name__)
@@ -76,13 +76,12 @@ _PENDING = "mogi_validation_pending"
 RQ_GRACE = 120
 #: Largest schema fetched from a URL.
 MAX_SCHEMA_BYTES = 5 * 1024 * 1024
-_CHUNK = 1024 * 1024
+#: Download chunk: small, so the deadline is checked often.
+_CHUNK = 64 * 1024
+#: Seconds of timer granularity when telling a timeout at the deadline.
+_DEADLINE_SLACK = 0.1
 #: What may precede the library prefix in a schema URL: a root path, a locale.
 _LIBRARY_ROOT = re.compile(r"(/[\w.-]+)*?(/[a-z]{2}(_[A-Z]{2})?)?")
-
-
-class ValidationTimeout(BaseException):
-    """The job's time limit (a BaseException, so no ``except Exception`` eats it)."""
 
 
 class FetchError(Exception):
@@ -242,68 +241,23 @@ def enqueue(resource_id: str, run_job_id: str | None = None) -> Any:
 # ------------------------------------------------------------------- the job
 def run_job(resource_id: str) -> str | None:
     """The background job (and ``ckan mogi validation run --sync``): validate under
-    the time and memory limits; the final status."""
-    timeout = int(toolkit.config.get("ckanext.mogi.validation.timeout"))
-    memory_mb = int(toolkit.config.get("ckanext.mogi.validation.memory_limit_mb"))
-    with _memory_limit(memory_mb):
-        record = validate_resource(resource_id, timeout=timeout)
+    the time, CPU and memory limits; the final status."""
+    record = validate_resource(resource_id)
     return record["status"] if record else None
 
 
-@contextlib.contextmanager
-def _memory_limit(megabytes: int) -> Iterator[None]:
-    """RLIMIT_AS for the duration of the job: ``megabytes`` more address space
-    than the process already maps (a work horse inherits its worker's)."""
-    if megabytes <= 0:
-        yield
-        return
-    soft, hard = rlimit.getrlimit(rlimit.RLIMIT_AS)
-    wanted = _mapped_bytes() + megabytes * 1024 * 1024
-    if hard != rlimit.RLIM_INFINITY:
-        wanted = min(wanted, hard)
-    if soft != rlimit.RLIM_INFINITY:
-        wanted = min(wanted, soft)
-    rlimit.setrlimit(rlimit.RLIMIT_AS, (wanted, hard))
-    try:
-        yield
-    finally:
-        rlimit.setrlimit(rlimit.RLIMIT_AS, (soft, hard))
+def validate_resource(resource_id: str, *, wait: float | None = None) -> dict[str, Any] | None:
+    """Validate one resource now (the check in a sandboxed child); the stored record.
 
-
-def _mapped_bytes() -> int:
-    """The process's current address space (Linux ``/proc``; 0 elsewhere)."""
-    try:
-        with open("/proc/self/statm", encoding="ascii") as statm:
-            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
-
-
-@contextlib.contextmanager
-def _time_limit(seconds: int | None) -> Iterator[None]:
-    """Raise :class:`ValidationTimeout` after ``seconds`` (main thread only)."""
-    if not seconds or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(_signum: int, _frame: FrameType | None) -> None:
-        raise ValidationTimeout()
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def validate_resource(resource_id: str, *, timeout: int | None = None) -> dict[str, Any] | None:
-    """Validate one resource now, in this process; the stored record.
-
-    Used by the job and by the synchronous ``resource_validation_run``.
-    ``None`` when the resource is gone or no longer a table.
+    Used by the job and by the synchronous ``resource_validation_run``, which
+    passes ``wait``: when the validation would take longer than that many
+    seconds, it is stopped and the record goes back to ``created`` (the caller
+    queues the job). ``None`` when the resource is gone or no longer a table.
     """
+    timeout = int(toolkit.config.get("ckanext.mogi.validation.timeout"))
+    seconds = float(timeout) if wait is None else min(float(wait), timeout)
+    short = seconds < timeout
+    deadline = time.monotonic() + seconds
     res = model.Resource.get(resource_id)
     if res is None or res.state != "active":
         return None
@@ -322,18 +276,16 @@ def validate_resource(resource_id: str, *, timeout: int | None = None) -> dict[s
 
     values: dict[str, Any]
     try:
-        with _time_limit(timeout):
-            values = _validate(data, fmt)
-    except ValidationTimeout:
+        values = _validate(data, fmt, deadline)
+    except sandbox.Timeout:
+        if short:
+            return _defer(resource_id, record["id"])
+        _ = sandbox.translate
         values = _error(
-            f"A validação excedeu o tempo limite de {timeout} segundos. "
-            "Divida a tabela em arquivos menores ou peça à equipe do "
-            "portal para aumentar o limite."
-        )
-    except MemoryError:
-        values = _error(
-            "A validação excedeu o limite de memória do servidor. "
-            "Divida a tabela em arquivos menores."
+            _(
+                "The validation exceeded the time limit of {seconds} seconds. Split "
+                "the table into smaller files or ask the portal team to raise the limit."
+            ).format(seconds=timeout)
         )
     except FetchError as exc:
         values = _error(str(exc))
@@ -353,6 +305,19 @@ def finish_with_error(resource_id: str, record_id: str, message: str) -> dict[st
 
 def _error(message: str) -> dict[str, Any]:
     return {"status": "error", "error": {"message": message}}
+
+
+def _defer(resource_id: str, record_id: str) -> dict[str, Any] | None:
+    """Back to ``created``: a synchronous run that ran out of its wait."""
+    model.Session.rollback()
+    vmodel.update(record_id, status="created")
+    res = model.Resource.get(resource_id)
+    if res is not None:
+        set_status(res, "created")
+    model.Session.commit()
+    if res is not None:
+        _reindex(res.package_id)
+    return vmodel.latest(resource_id)
 
 
 def _finish(resource_id: str, record_id: str, values: dict[str, Any]) -> dict[str, Any] | None:
@@ -389,28 +354,24 @@ def _reindex(package_id: str) -> None:
         log.exception("Could not reindex dataset %s", package_id)
 
 
-def _validate(data: dict[str, Any], fmt: str) -> dict[str, Any]:
-    from ckanext.mogi.validation import pipeline
-
-    schema = resolve_schema(data.get("schema"))
-    with local_file(data) as path:
-        outcome = pipeline.validate_file(path, fmt=fmt, schema=schema, options=options_of(data))
-    values: dict[str, Any] = {
-        "status": outcome.status,
-        "report": outcome.report,
-        "dialect": outcome.dialect,
-        "inferred_schema": outcome.inferred_schema,
-        "lgpd": outcome.lgpd or {"findings": []},
-    }
-    if outcome.status == "error":
-        values["error"] = {"message": outcome.error or "Erro ao validar a tabela."}
-    return values
+def _validate(data: dict[str, Any], fmt: str, deadline: float) -> dict[str, Any]:
+    schema = resolve_schema(data.get("schema"), deadline)
+    with local_file(data, deadline) as path:
+        return sandbox.validate(
+            path,
+            fmt=fmt,
+            schema=schema,
+            options=options_of(data),
+            deadline=deadline,
+            limits=sandbox.Limits.from_config(),
+        )
 
 
 # -------------------------------------------------------- file and schema
 @contextlib.contextmanager
-def local_file(data: dict[str, Any]) -> Iterator[str]:
-    """A local path to the resource's file: the stored upload, or a download."""
+def local_file(data: dict[str, Any], deadline: float | None = None) -> Iterator[str]:
+    """A local path to the resource's file: the stored upload, or a download
+    (past ``deadline``, a :func:`time.monotonic` time, :class:`sandbox.Timeout`)."""
     if data.get("url_type") == "upload":
         upload = uploader.get_resource_uploader(dict(data))
         path = str(upload.get_path(data["id"]))
@@ -426,17 +387,23 @@ def local_file(data: dict[str, Any]) -> Iterator[str]:
     handle, path = tempfile.mkstemp(prefix="mogi-validacao-", suffix=suffix)
     try:
         with os.fdopen(handle, "wb") as out:
-            for chunk in _download(url, max_mb * 1024 * 1024, "tabela"):
+            for chunk in _download(url, max_mb * 1024 * 1024, "tabela", deadline):
                 out.write(chunk)
         yield path
     finally:
         os.unlink(path)
 
 
-def _download(url: str, limit: int, what: str) -> Iterator[bytes]:
+def _download(url: str, limit: int, what: str, deadline: float | None) -> Iterator[bytes]:
     """Stream ``url`` in chunks, refusing more than ``limit`` bytes and any
-    internal address, other scheme or other port (``ckanext.mogi.fetch.*``)."""
-    policy = fetch_policy()
+    internal address, other scheme or other port (``ckanext.mogi.fetch.*``);
+    past ``deadline`` (a :func:`time.monotonic` time), :class:`sandbox.Timeout`."""
+    timeout = float(toolkit.config.get("ckanext.mogi.validation.download_timeout"))
+    # The deadline, when nearer than the download timeout, bounds every wait.
+    bounded = deadline is not None and deadline - time.monotonic() < timeout
+    if deadline is not None and bounded:
+        timeout = max(0.1, deadline - time.monotonic())
+    policy = fetch_policy(timeout)
     try:
         with safe_http.open_stream(url, policy) as response:
             if response.status_code >= 400:
@@ -444,22 +411,28 @@ def _download(url: str, limit: int, what: str) -> Iterator[bytes]:
                     f"Não foi possível baixar a {what} em {url}: o servidor "
                     f"respondeu com o código HTTP {response.status_code}."
                 )
-            yield from safe_http.iter_capped(response, limit, _CHUNK)
+            for chunk in safe_http.iter_capped(response, limit, _CHUNK):
+                if deadline is not None and time.monotonic() > deadline:
+                    raise sandbox.Timeout()
+                yield chunk
     except safe_http.ResponseTooLarge:
         raise FetchError(_too_big(what, limit)) from None
     except safe_http.FetchError as exc:
+        # A read timed out at the deadline ends a hair before it: the job's timeout.
+        if deadline is not None and bounded and time.monotonic() > deadline - _DEADLINE_SLACK:
+            raise sandbox.Timeout() from exc
         with _site_locale():
             reason = exc.message
         raise FetchError(f"Não foi possível baixar a {what} em {url}: {reason}") from None
 
 
-def fetch_policy() -> safe_http.FetchPolicy:
+def fetch_policy(timeout: float | None = None) -> safe_http.FetchPolicy:
     """The download policy of the ``ckanext.mogi.fetch.*`` options."""
     config = toolkit.config
     return safe_http.FetchPolicy.build(
         allowed_ports=toolkit.aslist(config.get("ckanext.mogi.fetch.allowed_ports")),
         allowed_hosts=toolkit.aslist(config.get("ckanext.mogi.fetch.allowed_hosts")),
-        timeout=int(config.get("ckanext.mogi.validation.download_timeout")),
+        timeout=timeout or int(config.get("ckanext.mogi.validation.download_timeout")),
     )
 
 
@@ -485,7 +458,7 @@ def _too_big(what: str, limit: int) -> str:
     )
 
 
-def resolve_schema(value: Any) -> dict[str, Any] | None:
+def resolve_schema(value: Any, deadline: float | None = None) -> dict[str, Any] | None:
     """The resource's ``schema`` as a Table Schema dict (None when absent).
 
     Accepts a dict, JSON text, a library URL (``/validacao/esquemas/<name>.json``,
@@ -521,7 +494,7 @@ def resolve_schema(value: Any) -> dict[str, Any] | None:
         raise FetchError(
             "O esquema da tabela deve ser um JSON (Table Schema) ou um link http(s) para ele."
         )
-    content = b"".join(_download(text, MAX_SCHEMA_BYTES, "especificação do esquema"))
+    content = b"".join(_download(text, MAX_SCHEMA_BYTES, "especificação do esquema", deadline))
     try:
         schema = json.loads(content.decode("utf-8-sig"))
     except ValueError as exc:

@@ -67,6 +67,8 @@ def validate_file(
         return Outcome(
             status="failure", report=rejection_report(name, rejected.code, rejected.message)
         )
+    except MemoryError:
+        raise  # the sandbox's memory limit: its runner reports it
     except Exception:
         log.exception("Could not read table %s", path)
         return _crash("Não foi possível ler o arquivo. Tente enviá-lo novamente.")
@@ -92,6 +94,8 @@ def validate_file(
             )
         _tidy(report, name)
         lgpd = _scan(path, dialect)
+    except MemoryError:
+        raise  # the sandbox's memory limit: its runner reports it
     except Exception:
         log.exception("Validation of %s crashed", path)
         return _crash("A validação foi interrompida por um erro inesperado. Tente novamente.")
