@@ -26,7 +26,7 @@ network for whoever wrote the link. :func:`open_stream` refuses that:
 A refusal is decided before any connection is made, so its message is the
 same whether the internal port is open or closed, and no message quotes what
 a server answered. Messages are English msgids translated with
-``toolkit._`` when they are read (:attr:`FetchError.message`), so the module
+``common.i18n.translate`` when they are read (:attr:`FetchError.message`), so the module
 works without CKAN's configuration, e.g. for a link checker.
 
 Why not a library: ``requests-hardened`` (1.3) filters addresses but offers
@@ -50,12 +50,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from ckan.plugins import toolkit
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 from urllib3.util.connection import allowed_gai_family
+
+from ckanext.mogi.common.i18n import translate
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -73,7 +74,7 @@ _NOT_GLOBAL = tuple(
 
 # ---------------------------------------------------------------- errors
 def _messages() -> dict[str, str]:
-    _ = toolkit._
+    _ = translate
     return {
         "scheme": _("The link must start with http:// or https://."),
         "port": _(

@@ -44,6 +44,7 @@ from ckan.lib import search, uploader
 from ckan.plugins import toolkit
 
 from ckanext.mogi.common import safe_http
+from ckanext.mogi.common.i18n import translate
 from ckanext.mogi.validation import blocking, sandbox
 from ckanext.mogi.validation import model as vmodel
 
@@ -280,7 +281,7 @@ def validate_resource(resource_id: str, *, wait: float | None = None) -> dict[st
     except sandbox.Timeout:
         if short:
             return _defer(resource_id, record["id"])
-        _ = sandbox.translate
+        _ = translate
         values = _error(
             _(
                 "The validation exceeded the time limit of {seconds} seconds. Split "
@@ -421,8 +422,7 @@ def _download(url: str, limit: int, what: str, deadline: float | None) -> Iterat
         # A read timed out at the deadline ends a hair before it: the job's timeout.
         if deadline is not None and bounded and time.monotonic() > deadline - _DEADLINE_SLACK:
             raise sandbox.Timeout() from exc
-        with _site_locale():
-            reason = exc.message
+        reason = exc.message
         raise FetchError(f"Não foi possível baixar a {what} em {url}: {reason}") from None
 
 
@@ -434,21 +434,6 @@ def fetch_policy(timeout: float | None = None) -> safe_http.FetchPolicy:
         allowed_hosts=toolkit.aslist(config.get("ckanext.mogi.fetch.allowed_hosts")),
         timeout=timeout or int(config.get("ckanext.mogi.validation.download_timeout")),
     )
-
-
-@contextlib.contextmanager
-def _site_locale() -> Iterator[None]:
-    """``toolkit._`` in the site's default language outside a web request
-    (the worker): inside CKAN's own request context for CLI and jobs, the one
-    ``h.url_for`` uses there. In a web request, the user's language."""
-    from ckan.lib.helpers import _get_auto_flask_context
-
-    context = _get_auto_flask_context()
-    if context is None:
-        yield
-        return
-    with context:
-        yield
 
 
 def _too_big(what: str, limit: int) -> str:

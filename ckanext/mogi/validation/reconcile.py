@@ -36,6 +36,7 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.worker import Worker
 
+from ckanext.mogi.common.i18n import translate
 from ckanext.mogi.validation import jobs
 from ckanext.mogi.validation import model as vmodel
 
@@ -72,14 +73,12 @@ def job_alive(run_job_id: str) -> bool:
 
 
 def lost_message(attempts: int) -> str:
-    # Stored in the record and shown later, like every message the job writes
-    # (see jobs.py): written in the portal's language, Portuguese.
-    return (
-        f"A verificação desta tabela foi interrompida {attempts} vezes (o servidor "
-        "encerrou o job, por exemplo por falta de memória). O arquivo continua "
-        "indisponível para os visitantes: divida a tabela em arquivos menores ou peça "
-        "à equipe do portal para verificar o servidor e então valide de novo."
-    )
+    return translate(
+        "The check of this table was interrupted {attempts} times (the server stopped "
+        "the job, for example for lack of memory). The file stays unavailable to "
+        "visitors: split the table into smaller files, or ask the portal team to check "
+        "the server, then run the validation again."
+    ).format(attempts=attempts)
 
 
 def reconcile(*, grace_seconds: int | None = None, max_attempts: int | None = None) -> Summary:
@@ -107,7 +106,7 @@ def _reconcile_one(record: dict[str, Any], max_attempts: int, summary: Summary) 
     if res is None or res.state != "active" or not jobs.table_format(jobs.resource_dict(res)):
         # Nothing left to validate: the record no longer holds anything.
         vmodel.update(record["id"], status="error",
-                      error={"message": "A tabela foi removida."},
+                      error={"message": translate("The table was removed.")},
                       finished=vmodel.utcnow())
         model.Session.commit()
         return

@@ -20,7 +20,6 @@ translated message saying what happened and what to do.
 from __future__ import annotations
 
 import contextlib
-import gettext
 import json
 import logging
 import os
@@ -30,12 +29,11 @@ import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass
-from importlib import resources
 from typing import Any
 
-import flask
 from ckan.plugins import toolkit
 
+from ckanext.mogi.common.i18n import translate
 from ckanext.mogi.validation import runner
 from ckanext.mogi.validation.limits import StructureLimits
 
@@ -124,21 +122,6 @@ def validate(
             with open(result_path, encoding="utf-8") as stream:
                 return _values(json.load(stream))
         return _failure(code, limits, _tail(stderr_path))
-
-
-def translate(message: str) -> str:
-    """``message`` in the request's language or, outside a request (the job
-    worker has none), in the site's default language (``ckan.locale_default``)."""
-    if flask.has_request_context():
-        return toolkit._(message)
-    locale = str(toolkit.config.get("ckan.locale_default") or "en")
-    catalogue = gettext.translation(
-        "ckanext-mogi",
-        localedir=str(resources.files("ckanext.mogi.i18n")),
-        languages=[locale],
-        fallback=True,
-    )
-    return catalogue.gettext(message)
 
 
 def _python() -> str:
