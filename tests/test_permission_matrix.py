@@ -106,16 +106,24 @@ def _run_worker() -> None:
     jobs.Worker([queue]).work(burst=True)
 
 
+@pytest.fixture(autouse=True)
+def load_standard_plugins():
+    """Overrides tests/conftest.py's: ``world`` keeps the plugins of test.ini
+    loaded for the whole module (loading them for each of the hundreds of
+    probes would take minutes)."""
+
+
 @pytest.fixture(scope="module")
 def world(reset_db, migrate_db_for) -> Iterator[SimpleNamespace]:
     """The canary objects, the users and one application for the whole module."""
     plugins.load_all()
+    queue = jobs.get_queue(plugins.toolkit.config.get("ckanext.mogi.validation.queue")
+                           or jobs.DEFAULT_QUEUE_NAME)
     try:
         reset_db()
         migrate_db_for("mogi_search")
         migrate_db_for("mogi_validation")
-        queue = plugins.toolkit.config.get("ckanext.mogi.validation.queue")
-        jobs.get_queue(queue or jobs.DEFAULT_QUEUE_NAME).empty()
+        queue.empty()
 
         sysadmin = factories.SysadminWithToken()
         editor, other = factories.UserWithToken(), factories.UserWithToken()
@@ -200,10 +208,10 @@ def world(reset_db, migrate_db_for) -> Iterator[SimpleNamespace]:
                     "sysadmin": sysadmin["token"]},
             app=helpers._get_test_app(),
         )
+        yield world
     finally:
+        queue.empty()
         plugins.unload_all()
-    yield world
-    jobs.get_queue(queue or jobs.DEFAULT_QUEUE_NAME).empty()
 
 
 # ------------------------------------------------------------------ requests
@@ -245,6 +253,8 @@ def check(world: SimpleNamespace, user: str, probes: list[Probe]) -> list[str]:
     """The failures of ``probes`` as ``user`` (empty: all fine)."""
     failures = []
     for probe in probes:
+        if probe.method == "POST" and user not in OUTSIDERS:
+            continue  # staff may write: that would change the canaries
         asked, status, text = send(world, user, probe)
         if status >= 500:
             failures.append(f"{asked} -> {status} (server error)")
@@ -284,7 +294,7 @@ def test_shadowed_endpoints_are_really_shadowed(world):
 
 
 def test_every_action_has_an_entry(world):
-    plugins.load_all()  # the registry after the plugins of test.ini
+    # The registry after the plugins of test.ini (loaded by ``world``).
     logic.get_action("package_show")
     registered = set(logic._actions)
     listed = [*READ_ACTIONS, *NO_DATA_ACTIONS, *WRITE_ACTIONS]
