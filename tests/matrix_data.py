@@ -397,3 +397,11 @@ WRITE_ACTIONS: dict[str, list[dict[str, Any]]] = {
     "job_cancel": [{"id": "x"}],
     "job_clear": [{}],
 }
+
+#: Writes any logged-in user may make (site policy: following, creating
+#: groups and organizations, CKAN's ``ckan.auth.user_create_*`` defaults):
+#: they may succeed for the other Secretaria's editor, but must not leak.
+SELF_SERVICE = frozenset({
+    "follow_group", "unfollow_group", "follow_user", "unfollow_user", "unfollow_dataset",
+    "group_create", "organization_create",
+})

@@ -42,6 +42,7 @@ from matrix_data import (
     NO_DATA_ACTIONS,
     READ_ACTIONS,
     ROUTES,
+    SELF_SERVICE,
     WRITE_ACTIONS,
     Probe,
 )
@@ -232,13 +233,16 @@ def send(world: SimpleNamespace, user: str, probe: Probe) -> tuple[str, int, str
     headers = dict(probe.headers)
     if world.tokens[user]:
         headers["Authorization"] = world.tokens[user]
-    if probe.method == "GET":
-        response = world.app.get(path, headers=headers, follow_redirects=False)
-    elif probe.method == "JSON":
-        response = world.app.post(path, json=data, headers=headers, follow_redirects=False)
-    else:
-        response = world.app.post(path, data=data, headers=headers, follow_redirects=False)
     asked = f"{probe.method} {path} {json.dumps(data, ensure_ascii=False)}"
+    try:
+        if probe.method == "GET":
+            response = world.app.get(path, headers=headers, follow_redirects=False)
+        elif probe.method == "JSON":
+            response = world.app.post(path, json=data, headers=headers, follow_redirects=False)
+        else:
+            response = world.app.post(path, data=data, headers=headers, follow_redirects=False)
+    except Exception as error:  # the test app re-raises what would be a 500
+        return asked, 500, f"uncaught {error!r}"
     text = str(response.headers) + response.get_data().decode("utf-8", "replace")
     return asked, response.status_code, text
 
@@ -257,7 +261,7 @@ def check(world: SimpleNamespace, user: str, probes: list[Probe]) -> list[str]:
             continue  # staff may write: that would change the canaries
         asked, status, text = send(world, user, probe)
         if status >= 500:
-            failures.append(f"{asked} -> {status} (server error)")
+            failures.append(f"{asked} -> {status} (server error) {text[-200:]}")
         if user in OUTSIDERS:
             leaked = leaks(world, asked, text)
             if leaked:
@@ -383,7 +387,7 @@ def test_write_action_refused(world, action, user):
     failures = []
     for probe in action_probes(action, WRITE_ACTIONS[action]):
         asked, status, text = send(world, user, probe)
-        if status == 200 or status >= 500:
+        if (status == 200 and action not in SELF_SERVICE) or status >= 500:
             failures.append(f"{asked} -> {status}: {text[-300:]}")
         leaked = leaks(world, asked, text)
         if leaked:
