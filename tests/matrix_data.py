@@ -77,11 +77,9 @@ ROUTES: dict[str, list[Probe] | str | tuple[str, str, str]] = {
     "util.custom_form_fields": TESTING,
     "util.internal_redirect": TESTING,
     "api.action": API_DISPATCH,
-    # The same URL as mogi_validation's download, which is registered first.
-    "resource.download": ("shadowed", "mogi_validation.download_file",
+    # The same URL as dataset_resource.download, which is registered first.
+    "resource.download": ("shadowed", "dataset_resource.download",
                           "/dataset/x/resource/y/download/z.csv"),
-    "dataset_resource.download": ("shadowed", "mogi_validation.download_file",
-                                  "/dataset/x/resource/y/download/z.csv"),
     "organization.bulk_process": gets("/organization/bulk_process/{org_a.name}"),
     # Pages that show datasets, resources, tags, counts or dates.
     "home.index": gets("/"),
@@ -120,8 +118,9 @@ ROUTES: dict[str, list[Probe] | str | tuple[str, str, str]] = {
     "resource.new": gets("/dataset/{private.id}/resource/new"),
     "dataset_resource.delete": _resource_pages("/delete"),
     "resource.delete": gets("/dataset/{public_b.name}/resource/{private.res}/delete"),
-    "mogi_validation.download": _resource_pages("/download"),
-    "mogi_validation.download_file": _resource_pages("/download/x.csv") + gets(
+    # CKAN's download view, behind the file gate (both URL shapes).
+    "dataset_resource.download": _resource_pages("/download")
+    + _resource_pages("/download/x.csv") + gets(
         "/dataset/{public_b.name}/resource/{held.res}/download/x.csv",
         "/dataset/{public_b.name}/resource/{private.res}/download/x.csv",
         "/dataset/{public.name}/resource/{flagged.res}/download/x.csv"),

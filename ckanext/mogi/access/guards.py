@@ -1,0 +1,83 @@
+"""Request guards: CKAN pages that would confirm, leak or crash on what a user
+may not see.
+
+They run before CKAN's views (a blueprint's ``before_app_request``), chosen by
+the view's endpoint, not by the URL, and change no CKAN code:
+
+* Any resource page or action (``/dataset/<id>/resource/<resource_id>/…``:
+  read, edit, views, delete, download…) for a resource that is not in the
+  dataset named by the URL is 404, for everyone. CKAN checks the two
+  separately, so a resource of a private dataset could be reached through a
+  public dataset's URL (its edit page even answered 500).
+* Follow and unfollow need a logged-in user: for anonymous visitors CKAN's
+  views end in a server error; here they get a 403 with a message.
+* ``/group/bulk_process/<id>`` exists for organizations only; for a group,
+  CKAN's view ends in a server error; here it is 404.
+
+And after the view: an API refusal (403) names nothing. CKAN's
+authorization messages carry the protected object's id even when the caller
+asked by name (``User x not authorized to read package <id>``); a refusal
+whose message holds an id is given one generic message instead, whatever the
+action. Messages that name nothing (ours) are kept.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from ckan import model
+from ckan.common import current_user
+from ckan.lib import base
+from ckan.plugins import toolkit
+from flask import Blueprint, Response, request
+
+_FOLLOW = ("follow", "unfollow")
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
+
+
+def _resource_endpoint(endpoint: str) -> bool:
+    blueprint = endpoint.rsplit(".", 1)[0]
+    return blueprint == "resource" or blueprint.endswith("_resource")
+
+
+def before_request() -> Any:
+    endpoint = request.endpoint or ""
+    args = request.view_args or {}
+    if _resource_endpoint(endpoint) and args.get("resource_id") and args.get("id"):
+        res = model.Resource.get(str(args["resource_id"]))
+        pkg = res.package if res is not None else None
+        if pkg is None or str(args["id"]) not in (pkg.id, pkg.name):
+            return base.abort(404, toolkit._("Resource not found"))
+    action = endpoint.rsplit(".", 1)[-1]
+    if action in _FOLLOW and current_user.is_anonymous:
+        return base.abort(403, toolkit._("Log in to follow or unfollow."))
+    if endpoint == "group.bulk_process":
+        return base.abort(404, toolkit._("Group not found"))
+    return None
+
+
+def after_request(response: Response) -> Response:
+    """A 403 of the action API keeps its shape, with a message naming nothing."""
+    if response.status_code != 403 or not request.path.startswith("/api/"):
+        return response
+    if response.mimetype != "application/json" or response.is_streamed:
+        return response
+    try:
+        body = json.loads(response.get_data(as_text=True))
+    except ValueError:
+        return response
+    error = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(error, dict) or not _UUID.search(str(error.get("message") or "")):
+        return response
+    error["message"] = toolkit._("Access denied: you are not authorized to do this.")
+    response.set_data(json.dumps(body))
+    return response
+
+
+def get_blueprint() -> Blueprint:
+    blueprint = Blueprint("mogi_access", __name__)
+    blueprint.before_app_request(before_request)
+    blueprint.after_app_request(after_request)
+    return blueprint
