@@ -12,39 +12,13 @@ from typing import Any
 
 import pytest
 from ckan.tests import factories, helpers
+from sample_data import DATASET
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 
 SECRET_TAG = "sigilo-interno"
 SHARED_TAG = "atendimentos"
 
-DATASET: dict[str, Any] = {
-    "title": "Atendimentos nas Unidades Básicas de Saúde 2022",
-    "notes": "Atendimentos mensais por UBS.",
-    "temas": ["saude"],
-    "tag_string": "saúde, atendimentos",
-    "license_id": "cc-by",
-    "idioma": "pt-BR",
-    "periodicidade": "MENSAL",
-    "cobertura_temporal_inicio": "01/01/2022",
-    "cobertura_temporal_fim": "31/12/2022",
-    "cobertura_espacial": "MUNICIPAL",
-    "valor_cobertura_espacial": "3530607",
-    "granularidade_espacial": "MUNICIPAL",
-    "granularidade_municipal": "bairro",
-    "observancia_legal": ["1"],
-    "dados_pessoais": "nao",
-    "maintainer": "Departamento de Atenção Básica",
-    "maintainer_email": "atencao.basica@mogidascruzes.sp.gov.br",
-    "ponto_contato": "Ouvidoria Municipal, (11) 4798-5000",
-    "fonte": "Prontuário eletrônico da rede municipal",
-    "metodologia": "Contagem de atendimentos registrados no prontuário.",
-    "relacao_ods": "false",
-    "dados_raca_etnia": "false",
-    "dados_genero": "false",
-    "atualizacao_versao": "false",
-    "descontinuado": "false",
-}
 
 
 def _dataset(sysadmin: dict[str, Any], org_id: str, name: str, **changes: Any) -> dict[str, Any]:

@@ -15,7 +15,8 @@ import pytest
 from ckanext.mogi.common import safe_http
 
 TABLE = "unidade;atendimentos\nUBS Centro;12\n"
-INTERNAL = "The link points to an internal network address, which the portal does not access."
+# Outside a web request, messages are in the site's language (ckan.locale_default).
+INTERNAL = "O link aponta para um endereço de rede interna, que o portal não acessa."
 
 
 def fetch(url: str, policy: safe_http.FetchPolicy, limit: int = 1024 * 1024) -> bytes:
@@ -133,8 +134,8 @@ def test_a_redirect_to_a_port_not_allowed_is_refused(link_server):
 
     assert error.reason == "port"
     assert str(error) == (
-        "The link uses a network port that the portal does not access "
-        f"(allowed: {trusted.server_port}).")
+        "O link usa uma porta de rede que o portal não acessa "
+        f"(permitidas: {trusted.server_port}).")
     assert other.requests == []
 
 
@@ -158,7 +159,7 @@ def test_only_http_and_https_links_are_fetched(url):
     error = refused(url, policy)
 
     assert error.reason == "scheme"
-    assert str(error) == "The link must start with http:// or https://."
+    assert str(error) == "O link deve começar com http:// ou https://."
 
 
 def test_ports_outside_the_list_are_refused_even_for_trusted_hosts(link_server):
@@ -169,7 +170,7 @@ def test_ports_outside_the_list_are_refused_even_for_trusted_hosts(link_server):
 
     assert error.reason == "port"
     assert str(error) == (
-        "The link uses a network port that the portal does not access (allowed: 80, 443).")
+        "O link usa uma porta de rede que o portal não acessa (permitidas: 80, 443).")
     assert server.requests == []
 
 
@@ -212,7 +213,7 @@ def test_bodies_are_capped(link_server):
 def test_unreachable_public_hosts_say_could_not_connect():
     error = refused("http://portal.invalid/tabela.csv", safe_http.FetchPolicy())
     assert error.reason == "connect"
-    assert str(error) == "Could not connect to the server of the link."
+    assert str(error) == "Não foi possível conectar ao servidor do link."
 
 
 def test_bad_port_lists_are_refused():

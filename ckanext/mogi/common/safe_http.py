@@ -105,7 +105,7 @@ class FetchError(Exception):
 
     @property
     def message(self) -> str:
-        """Why, in the current locale (English outside a CKAN request)."""
+        """Why, in the request's language (outside a request: the site's)."""
         return _messages()[self.reason].format(**self.params)
 
     def __str__(self) -> str:
