@@ -34,6 +34,7 @@ BOOLEAN_PARAMS = ("include_private", "include_drafts", "include_deleted",
                   "use_default_schema")
 # Query text whose length is bounded (the rest is CKAN-built or validated).
 QUERY_PARAMS = ("q", "fq", "fq_list")
+INTEGER_PARAMS = ("start", "rows", "facet.limit", "facet.mincount")
 # PostgreSQL's integer range: counts and offsets beyond it cannot be bound.
 MAX_INT = 2**31 - 1
 
@@ -117,12 +118,16 @@ def check_action_params(data_dict: Mapping[str, Any]) -> None:
             raise SearchParameterError(field, _(
                 '"{field}" must be true or false.').format(field=field)) from error
     _check_text(data_dict, QUERY_PARAMS)
-    if data_dict.get("start") is not None:
+    for field in INTEGER_PARAMS:
+        value = data_dict.get(field)
+        if value is None:
+            continue
         try:
-            int(data_dict["start"])
-        except (TypeError, ValueError):
-            return  # not a number at all: CKAN's own schema says so
-        _check_start(data_dict)
+            int(value)
+        except (TypeError, ValueError) as error:  # CKAN's schema fails on "" (500)
+            raise SearchParameterError(field, _('"{field}" must be a whole number.').format(
+                field=field)) from error
+    _check_start(data_dict)
 
 
 def check_solr_params(solr: Mapping[str, Any]) -> None:
