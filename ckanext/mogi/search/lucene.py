@@ -24,7 +24,7 @@ from ckan.lib.search.common import SearchQueryError
 from dateutil.relativedelta import relativedelta
 from luqum import tree
 from luqum.exceptions import ParseError
-from luqum.parser import parser
+from luqum.thread import parse as thread_parse
 
 from . import text
 from .fields import COLUMNS, Kind, kind_of
@@ -33,12 +33,26 @@ DEFAULT_FIELD = "text"
 _FIELD_RE = re.compile(r"^[A-Za-z0-9_.\-]+$")
 _ESCAPE_RE = re.compile(r"\\(.)")
 _NUMBER_RE = r"^-?[0-9]+(\.[0-9]+)?$"
+_DATE_VALUE_RE = (r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+                  r"([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?Z?)?$")
 _DATE_MATH_RE = re.compile(r"([+-])(\d+)([A-Z]+)|/([A-Z]+)")
 _UNITS = {
     "YEAR": "years", "MONTH": "months", "DAY": "days", "DATE": "days",
     "HOUR": "hours", "MINUTE": "minutes", "SECOND": "seconds",
 }
 _TRUNCATE = ("YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND")
+# Date math further than this from the base is refused (Solr has no such
+# bound, but nothing on a portal is dated ten thousand years away).
+_MAX_DATE_STEP = {"years": 10_000, "months": 120_000, "days": 3_700_000,
+                  "hours": 88_000_000, "minutes": 5_300_000_000, "seconds": 316_000_000_000}
+# Numbers in ranges: beyond this exponent PostgreSQL's numeric overflows.
+_MAX_EXPONENT = 1000
+# Lucene regular-expression operators with no PostgreSQL equivalent
+# (complement, intersection, numeric interval, any string, empty language).
+_LUCENE_ONLY_REGEX = frozenset("~&<>@#")
+_REGEX_CLASS_ESCAPES = frozenset("dDsSwW")
+_MAX_REPEAT = 255  # PostgreSQL's largest {n,m} bound
+_REPEAT_RE = re.compile(r"\{(\d+)(?:,(\d*))?\}")
 
 
 class QueryError(SearchQueryError):
@@ -50,6 +64,9 @@ class Params:
     """Bound parameters of one SQL statement."""
 
     values: dict[str, Any] = field(default_factory=dict)
+    # Set when the statement holds a user's regular expression: PostgreSQL
+    # may still refuse it or take long, so it runs guarded (see query).
+    guarded: bool = False
 
     def __call__(self, value: Any) -> str:
         name = f"p{len(self.values)}"
@@ -72,9 +89,14 @@ class Translation:
 
 
 def parse(query: str) -> tree.Item:
-    """Parse Lucene syntax, or raise a :class:`QueryError` in Portuguese."""
+    """Parse Lucene syntax, or raise a :class:`QueryError` in Portuguese.
+
+    luqum's module-level parser shares one lexer between threads (wrong or
+    failed parses under a threaded server); ``luqum.thread.parse`` gives each
+    thread its own lexer.
+    """
     try:
-        return parser.parse(query)
+        return thread_parse(query)
     except (ParseError, TypeError, ValueError) as error:
         raise QueryError(
             _('The search query "{query}" could not be understood: check quotes, '
@@ -116,7 +138,11 @@ def parse_date(value: str, now: dt.datetime | None = None) -> dt.datetime:
         if not head:
             raise QueryError(_('"{value}" is not a date; use 2024-01-31T00:00:00Z or '
                                "NOW-1DAY.").format(value=value))
-        base = dt.datetime.fromisoformat(head.group(0).rstrip("Z"))
+        try:
+            base = dt.datetime.fromisoformat(head.group(0).rstrip("Z"))
+        except ValueError as error:
+            raise QueryError(_('"{value}" is not a real calendar date (check the day, '
+                               "month and year).").format(value=value)) from error
         base = base if base.tzinfo else base.replace(tzinfo=dt.UTC)
         rest = raw[head.end():]
     position = 0
@@ -129,11 +155,23 @@ def parse_date(value: str, now: dt.datetime | None = None) -> dt.datetime:
         if round_unit:
             base = _truncate(base, round_unit.rstrip("S"), value)
         else:
-            step = relativedelta(**{delta: int(amount)})
-            base = base + step if sign == "+" else base - step
+            base = _step(base, sign, delta, amount, value)
     if position != len(rest):
         raise QueryError(_('"{value}" is not a valid date expression.').format(value=value))
     return base
+
+
+def _step(base: dt.datetime, sign: str, unit: str, amount: str, original: str) -> dt.datetime:
+    """``base`` moved by ``amount`` ``unit``s, within the calendar's years 1-9999."""
+    too_far = QueryError(_('The date "{value}" is out of range: use dates between the '
+                           "years 1 and 9999.").format(value=original))
+    if len(amount) > 12 or int(amount) > _MAX_DATE_STEP[unit]:
+        raise too_far
+    step = relativedelta(**{unit: int(amount)})
+    try:
+        return base + step if sign == "+" else base - step
+    except (OverflowError, ValueError) as error:
+        raise too_far from error
 
 
 def _truncate(moment: dt.datetime, unit: str, original: str) -> dt.datetime:
@@ -258,10 +296,12 @@ class _Translator:
             raise QueryError(_("Regular expressions only work on exact-value fields "
                                '(such as tags or res_format), not on "{field}".')
                              .format(field=fieldname))
-        return self._any_value(fieldname, f"v.x ~ {self.p('^(' + node.value[1:-1] + ')$')}")
+        pattern = regex_to_postgres(node.value[1:-1])
+        self.p.guarded = True
+        return self._any_value(fieldname, f"v.x ~ {self.p(pattern)}")
 
     def range(self, node: tree.Range, fieldname: str) -> str:
-        low, high = node.low.value, node.high.value
+        low, high = _bound(node.low), _bound(node.high)
         lo_op = ">=" if node.include_low else ">"
         hi_op = "<=" if node.include_high else "<"
         kind = kind_of(fieldname)
@@ -280,24 +320,95 @@ class _Translator:
         bounds = [(op, unescape(v)) for op, v in bounds if v != "*"]
         if not bounds:
             return self.exists(fieldname)
-        try:
-            numbers = [(op, Decimal(v)) for op, v in bounds]
-        except InvalidOperation:
-            numbers = None
+        numbers = _numbers(bounds)
         if numbers is not None:
-            checks = " AND ".join(f"CAST(v.x AS numeric) {op} {self.p(n)}" for op, n in numbers)
-            return self._any_value(fieldname, f"v.x ~ '{_NUMBER_RE}' AND {checks}")
+            # CASE, not AND: PostgreSQL may evaluate the cast before the test.
+            value = f"(CASE WHEN v.x ~ '{_NUMBER_RE}' THEN CAST(v.x AS numeric) END)"
+            checks = " AND ".join(f"{value} {op} {self.p(n)}" for op, n in numbers)
+            return self._any_value(fieldname, checks)
         checks = " AND ".join(f"v.x {op} {self.p(v)}" for op, v in bounds)
         return self._any_value(fieldname, checks)
 
     def date_compare(self, fieldname: str, op: str, moment: dt.datetime) -> str:
         if fieldname in ("metadata_modified", "metadata_created"):
             return f"(s.{fieldname} {op} {self.p(moment)})"
-        return self._any_value(fieldname, f"CAST(v.x AS timestamptz) {op} {self.p(moment)}")
+        # Only values shaped like a date are cast (a bad one would fail the search).
+        value = f"(CASE WHEN v.x ~ '{_DATE_VALUE_RE}' THEN CAST(v.x AS timestamptz) END)"
+        return self._any_value(fieldname, f"{value} {op} {self.p(moment)}")
 
     def _any_value(self, fieldname: str, condition: str) -> str:
         return (f"EXISTS (SELECT 1 FROM jsonb_array_elements_text("
                 f"{values_of(fieldname, self.p)}) AS v(x) WHERE {condition})")
+
+
+def _bound(node: tree.Item) -> str:
+    """The text of a range bound (luqum reads ``-1`` as a prohibited ``1``)."""
+    if isinstance(node, tree.Prohibit | tree.Plus) and isinstance(node.a, tree.Word):
+        return ("-" if isinstance(node, tree.Prohibit) else "+") + node.a.value
+    if isinstance(node, tree.Phrase):
+        return node.value[1:-1]
+    if isinstance(node, tree.Word):
+        return node.value
+    raise QueryError(_('The range bound "{bound}" is not valid: use a number, a date, a '
+                       'word or "*".').format(bound=str(node)))
+
+
+def _numbers(bounds: list[tuple[str, str]]) -> list[tuple[str, Decimal]] | None:
+    """The bounds as numbers, None if any is not one (then they compare as text)."""
+    try:
+        numbers = [(op, Decimal(v)) for op, v in bounds]
+    except InvalidOperation:
+        return None
+    if not all(n.is_finite() for _op, n in numbers):
+        return None
+    for (_op, n), (_op2, raw) in zip(numbers, bounds, strict=True):
+        if abs(n.adjusted()) > _MAX_EXPONENT:
+            raise QueryError(_('The number "{value}" is out of range.').format(value=raw))
+    return numbers
+
+
+def regex_to_postgres(lucene: str) -> str:
+    """A Lucene regular expression as an anchored PostgreSQL one, or a QueryError.
+
+    The common syntax (literals, ``.``, ``* + ?``, ``{n,m}``, ``|``, groups,
+    classes, ``\\d \\s \\w``) means the same in both; Lucene-only operators
+    are refused, escapes of other letters (back-references in PostgreSQL,
+    plain letters in Lucene) become the letter. Python's ``re`` checks the
+    structure; PostgreSQL still compiles it under a time limit (see query).
+    """
+    invalid = QueryError(_('The regular expression "/{regex}/" is not valid.').format(
+        regex=lucene))
+    out: list[str] = []
+    chars = iter(lucene)
+    in_class = False
+    for char in chars:
+        if char == "\\":
+            escaped = next(chars, None)
+            if escaped is None:
+                raise invalid
+            if escaped.isalnum() and escaped not in _REGEX_CLASS_ESCAPES:
+                out.append(escaped)
+            else:
+                out.append("\\" + escaped)
+            continue
+        if char in _LUCENE_ONLY_REGEX and not in_class:
+            raise QueryError(_('The operator "{operator}" is not supported in regular '
+                               'expressions here; write "\\{operator}" to match the '
+                               "character itself.").format(operator=char))
+        if char == "[" and not in_class:
+            in_class = True
+        elif char == "]" and in_class:
+            in_class = False
+        out.append(char)
+    pattern = "".join(out)
+    for bounds in _REPEAT_RE.findall(pattern):
+        if any(len(n) > 3 or int(n) > _MAX_REPEAT for n in bounds if n):
+            raise invalid
+    try:
+        re.compile(pattern)
+    except (re.error, RecursionError, OverflowError) as error:
+        raise invalid from error
+    return f"^({pattern})$"
 
 
 def values_of(fieldname: str, param: Params) -> str:

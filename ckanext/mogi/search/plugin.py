@@ -8,14 +8,21 @@ import ckan.plugins as p
 
 from ckanext.mogi.config import declarations
 
-from . import ckan_patch
+from . import ckan_patch, limits
 
 
 @p.toolkit.blanket.config_declarations(declarations("mogi_search"))
 class MogiSearchPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
+    p.implements(p.IActions)
 
     def update_config(self, config: Any) -> None:
         # Runs before CKAN's own start-up Solr check (environment.update_config).
         ckan_patch.verify()
         ckan_patch.apply()
+        # Group and organization pages that survive a failed search.
+        p.toolkit.add_template_directory(config, "templates")
+
+    def get_actions(self) -> dict[str, Any]:
+        # Checks package_search's parameters before CKAN's action reads them.
+        return {"package_search": limits.package_search}

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 from ckan.common import _, config
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from . import cache, text
+from . import cache, limits, text
 from .fields import BLOB_FIELDS, NOT_RETURNED, Kind, kind_of
 from .lucene import Params, QueryError, Translation, translate, tsquery_for, values_of
 from .model import TABLE_NAME, generation_table
@@ -28,7 +30,8 @@ GENERATION_TABLE = generation_table.name
 DEFAULT_MM = "2<-1 5<80%"
 DEFAULT_FACET_LIMIT = 50
 _DISMAX_CLAUSE_RE = re.compile(r'([+-]?)"([^"]*)"|([+-]?)(\S+)')
-_FIELD_NAME_RE = re.compile(r"^[A-Za-z0-9_.\-]+$")
+# At most 63 characters: the longest PostgreSQL identifier (see _Record).
+_FIELD_NAME_RE = re.compile(r"^[A-Za-z0-9_.\-]{1,63}$")
 _SORT_RE = re.compile(r"^([A-Za-z0-9_.\-]+)\s+(asc|desc)$", re.IGNORECASE)
 _COLUMN_SORTS = {
     "metadata_modified": "s.metadata_modified",
@@ -202,6 +205,7 @@ class Statements:
     facet_params: dict[str, Any]
     wanted: set[str] | None
     with_score: bool
+    guarded: bool = False
 
 
 def _where(solr: Mapping[str, Any], params: Params) -> Translation:
@@ -225,8 +229,7 @@ def _page_statement(solr: Mapping[str, Any], params: Params) -> tuple[str, set[s
         score = f"ts_rank(CAST({params(weights)} AS real[]), s.tsv, CAST({rank_query} AS tsquery))"
     else:
         score = "1.0"
-    rows = max(0, int(solr.get("rows", 10)))
-    start = max(0, int(solr.get("start", 0)))
+    rows, start = limits.paging(solr)
     blobs, wanted, with_score = _projection(solr.get("fl"))
     blob_columns = "".join(f", '{b}', s.{b}" for b in BLOB_FIELDS) if blobs else ""
 
@@ -267,8 +270,8 @@ def _facet_statement(solr: Mapping[str, Any], params: Params) -> str | None:
     if not facet_fields:
         return None
     where = _where(solr, params)
-    limit = int(solr.get("facet.limit", DEFAULT_FACET_LIMIT))
-    mincount = params(max(int(solr.get("facet.mincount") or 0), 1))
+    limit, mincount_value = limits.facet_bounds(solr, DEFAULT_FACET_LIMIT)
+    mincount = params(mincount_value)
     keep = f"f.rank <= {params(limit)}" if limit >= 0 else "TRUE"
     record = _Record()
     columns, arrays, names = [], [], []
@@ -303,11 +306,40 @@ LEFT JOIN (SELECT f.n, json_agg(json_build_array(f.v, f.c) ORDER BY f.c DESC, f.
 
 def build(solr: Mapping[str, Any]) -> Statements:
     """The SQL statements answering ``solr`` parameters (values bound apart)."""
+    limits.check_solr_params(solr)
     page_params, facet_params = Params(), Params()
     page, wanted, with_score = _page_statement(solr, page_params)
     facets = _facet_statement(solr, facet_params)
     return Statements(page, page_params.values, facets, facet_params.values, wanted,
-                      with_score)
+                      with_score, page_params.guarded or facet_params.guarded)
+
+
+@contextmanager
+def _guarded(session: Session) -> Iterator[None]:
+    """Run read-only statements that PostgreSQL may refuse, under a time limit.
+
+    A user's regular expression is only fully checked when PostgreSQL
+    compiles it, and can be slow to match: the statements run in a savepoint
+    with ``statement_timeout`` set locally. The savepoint is always rolled
+    back (searches write nothing), which also drops the timeout, so neither a
+    refused pattern nor the limit reaches the rest of the request's transaction.
+    """
+    savepoint = session.begin_nested()
+    try:
+        timeout = config.get("ckanext.mogi.search.regex_timeout_ms")
+        session.execute(sa.select(sa.func.set_config("statement_timeout", str(timeout), True)))
+        yield
+    except DBAPIError as error:
+        code = getattr(error.orig, "pgcode", None) or ""
+        if code == "57014":
+            raise QueryError(_("The search took too long and was stopped: simplify the "
+                               "regular expression.")) from error
+        if code[:2] in ("22", "54"):  # data exception, program limit exceeded
+            raise QueryError(_("The regular expression in the search is not valid or is "
+                               "too complex.")) from error
+        raise
+    finally:
+        savepoint.rollback()
 
 
 def search(session: Session, solr: Mapping[str, Any]) -> Result:
@@ -318,6 +350,13 @@ def search(session: Session, solr: Mapping[str, Any]) -> Result:
     index generation the first statement saw.
     """
     statements = build(solr)
+    if not statements.guarded:
+        return _run(session, statements)
+    with _guarded(session):
+        return _run(session, statements)
+
+
+def _run(session: Session, statements: Statements) -> Result:
     row = session.execute(sa.text(statements.page), statements.page_params).one()
     docs = [_shape(r, statements.wanted, statements.with_score) for r in row.docs]
     facets: dict[str, Any] = {}

@@ -19,7 +19,11 @@ from functools import lru_cache
 
 import snowballstemmer
 
-_WORD_RE = re.compile(r"[a-z0-9]+")
+# At most 255 characters a word, as Solr's standard tokenizer (maxTokenLength):
+# longer runs become several words. PostgreSQL refuses lexemes of 2,047 bytes
+# or more; words here are ASCII, so they stay far below.
+MAX_WORD = 255
+_WORD_RE = re.compile(rf"[a-z0-9]{{1,{MAX_WORD}}}")
 
 # Irregular plurals Snowball leaves apart (``municipais`` vs ``municipal``,
 # ``pães`` vs ``pão``), reduced to the singular first, as RSLP's plural step
