@@ -73,6 +73,31 @@ def test_compose_uses_solr_instead_of_mogi_search(compose):
         assert env["CKAN_REDIS_URL"].startswith("redis://redis:")
 
 
+def test_compose_redis_keeps_queued_jobs_across_restarts(compose):
+    redis = compose["services"]["redis"]
+    command = redis["command"]
+    assert command[:1] == ["redis-server"]
+    assert command[command.index("--appendonly") + 1] == "yes"
+    data_dir = command[command.index("--dir") + 1]
+    assert any(v["target"] == data_dir and v["source"] == "redis_data"
+               for v in redis["volumes"]), redis["volumes"]
+    assert "redis_data" in compose["volumes"]
+
+
+@pytest.mark.parametrize("path", ["ckan.ini.template", "test.ini", "bench/bench.ini",
+                                  "bench/dcat.ini", "bench/web.ini"])
+def test_every_configuration_pings_pooled_connections(path: str):
+    """A connection PostgreSQL dropped (restart) is replaced before use."""
+    text = (ROOT / path).read_text(encoding="utf-8")
+    assert "\nsqlalchemy.url = " in text
+    assert "\nsqlalchemy.pool_pre_ping = true\n" in text
+
+
+def test_docker_image_config_pings_pooled_connections():
+    text = (DOCKER / "Dockerfile").read_text(encoding="utf-8")
+    assert '"sqlalchemy.pool_pre_ping = true"' in text
+
+
 def test_dockerfile_builds_from_ckan_base_2_12_without_mogi_search():
     text = (DOCKER / "Dockerfile").read_text(encoding="utf-8")
     assert "ARG CKAN_BASE_IMAGE=ckan/ckan-base:2.12\n" in text
