@@ -138,7 +138,8 @@ trap 'stop_all' EXIT
 # Only `ckan run` builds the JavaScript translations (the pt_BR strings of
 # CKAN's and our JS modules); with gunicorn it is a step of its own.
 log "JavaScript translations (ckan translation js)"
-ckan_step translation js >/dev/null
+ckan_step translation js >/dev/null \
+    || warn "building the JavaScript translations failed: JS strings stay in English"
 
 log "Starting the job worker and the web server (gunicorn)"
 # The job worker with the validation reconciler (requeues lost validations).

@@ -231,3 +231,12 @@ def test_wheel_declares_the_plugin_entry_points(wheel: zipfile.ZipFile):
     for target in plugins.values():
         module = target.split(":")[0].strip()
         assert module.replace(".", "/") + ".py" in wheel.namelist(), target
+
+
+def test_pt_br_catalogue_parses_as_ckan_translation_js_reads_it():
+    """`ckan translation js` (make run, the Docker entrypoint) reads every
+    plugin catalogue with polib, which is stricter than Babel."""
+    import polib
+
+    catalogue = polib.pofile(str(ROOT / "i18n" / "pt_BR" / "LC_MESSAGES" / "ckanext-mogi.po"))
+    assert len(catalogue) > 100
