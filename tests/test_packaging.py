@@ -79,8 +79,10 @@ def test_compose_redis_keeps_queued_jobs_across_restarts(compose):
     assert command[:1] == ["redis-server"]
     assert command[command.index("--appendonly") + 1] == "yes"
     data_dir = command[command.index("--dir") + 1]
-    assert any(v["target"] == data_dir and v["source"] == "redis_data"
-               for v in redis["volumes"]), redis["volumes"]
+    # docker-compose v1 prints "source:target:mode", v2 a mapping.
+    mounts = {(v["source"], v["target"]) if isinstance(v, dict) else tuple(v.split(":")[:2])
+              for v in redis["volumes"]}
+    assert ("redis_data", data_dir) in mounts, redis["volumes"]
     assert "redis_data" in compose["volumes"]
 
 
