@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: set up everything that is missing, then serve the portal on
-# http://127.0.0.1:5000 together with a background job worker. Ctrl-C stops both.
+# http://127.0.0.1:5000 with gunicorn (scripts/serve.sh) together with a
+# background job worker. Ctrl-C stops both.
 #
 # Optional environment (besides those of scripts/lib.sh):
 #   MOGI_HOST, MOGI_PORT   address of the web server     (127.0.0.1, 5000)
@@ -8,6 +9,7 @@
 #   MOGI_SKIP_DEMO=1       do not load the demo catalogue
 #   MOGI_ADMIN_EMAIL       e-mail of the sysadmin `admin` (admin@example.com)
 #   MOGI_SETUP_ONLY=1      stop after the set-up, serve nothing
+#   MOGI_WEB_WORKERS, MOGI_WEB_THREADS  gunicorn processes / threads each (cores, 4)
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
