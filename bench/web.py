@@ -246,6 +246,7 @@ class Result:
     label: str
     latencies_ms: list[float] = field(default_factory=list)
     errors: int = 0
+    error_kinds: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     by_kind: dict[str, list[float]] = field(default_factory=dict)
 
@@ -280,8 +281,10 @@ def client(port: int, names: Sequence[str], seed: int, deadline: float,
             response = conn.getresponse()
             response.read()
             ok = response.status == 200
-        except (OSError, http.client.HTTPException):
+            error = f"HTTP {response.status} {path}"
+        except (OSError, http.client.HTTPException) as exc:
             ok = False
+            error = f"{type(exc).__name__} {path}"
             conn.close()
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         elapsed = (time.perf_counter() - started) * 1000
@@ -291,6 +294,7 @@ def client(port: int, names: Sequence[str], seed: int, deadline: float,
                 result.by_kind.setdefault(kind, []).append(elapsed)
             else:
                 result.errors += 1
+                result.error_kinds[error] = result.error_kinds.get(error, 0) + 1
     conn.close()
 
 
@@ -318,6 +322,8 @@ def load(label: str, port: int, names: Sequence[str], clients: int, duration: fl
 def print_result(result: Result) -> None:
     print(f"\n{result.label}: {len(result.latencies_ms)} requests in {result.seconds:.0f} s, "
           f"{result.rps:.1f} req/s, errors {result.errors}")
+    for error, count in sorted(result.error_kinds.items()):
+        print(f"  error: {error} ({count}x)")
     print(f"  all      p50 {result.pct(50):7.1f} ms   p95 {result.pct(95):7.1f} ms")
     for kind, samples in sorted(result.by_kind.items()):
         if len(samples) >= 2:
