@@ -4,7 +4,7 @@ default templates, same data, same run.
     .venv/bin/python bench/web.py [--duration 60] [--clients 8]     (from the repo root)
 
 ``make run``'s own web server (gunicorn with ``scripts/gunicorn.conf.py``:
-one process per core, ``gthread`` threads, ``ckanext.mogi.wsgi:create_app()``,
+two processes per core, ``gthread`` threads, ``ckanext.mogi.wsgi:create_app()``,
 started outside the repository so that the installed wheel is what runs)
 serves database ``ckan_mogi_web``: the demo
 catalogue (``ckan mogi demo load``) plus ``--datasets`` generated datasets
@@ -62,7 +62,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--duration", default=60.0, type=float, help="seconds per variant")
     parser.add_argument("--clients", default=8, type=int, help="concurrent clients")
     parser.add_argument("--workers", type=int,
-                        help="gunicorn worker processes (default: make run's, one per core)")
+                        help="gunicorn worker processes (default: make run's, two per core)")
     parser.add_argument("--threads", type=int,
                         help="threads per worker (default: make run's)")
     parser.add_argument("--port", default=5080, type=int)
@@ -356,7 +356,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Only `ckan run` builds the JavaScript translations; gunicorn does not.
     _ckan(config, "translation", "js")
     names = dataset_names(config)
-    workers = args.workers or len(os.sched_getaffinity(0))
+    workers = args.workers or 2 * len(os.sched_getaffinity(0))
     print(f"{len(names)} public datasets; {args.clients} clients x {args.duration:.0f} s per "
           f"variant; gunicorn ({GUNICORN_CONF.name}) with {workers} workers x "
           f"{args.threads or 'default'} threads; {os.cpu_count()} CPU cores; "

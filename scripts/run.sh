@@ -9,7 +9,7 @@
 #   MOGI_SKIP_DEMO=1       do not load the demo catalogue
 #   MOGI_ADMIN_EMAIL       e-mail of the sysadmin `admin` (admin@example.com)
 #   MOGI_SETUP_ONLY=1      stop after the set-up, serve nothing
-#   MOGI_WEB_WORKERS, MOGI_WEB_THREADS  gunicorn processes / threads each (cores, 4)
+#   MOGI_WEB_WORKERS, MOGI_WEB_THREADS  gunicorn processes / threads each (2 x cores, 4)
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -147,7 +147,7 @@ log "Starting the job worker and the web server (gunicorn)"
 # The job worker with the validation reconciler (requeues lost validations).
 setsid "$VENV/bin/ckan" -c "$INI" mogi validation worker &
 pids+=($!)
-# gunicorn, sized by scripts/gunicorn.conf.py (workers = cores, gthread),
+# gunicorn, sized by scripts/gunicorn.conf.py (2 workers per core, gthread),
 # started outside the repository root (see scripts/serve.sh).
 setsid "$ROOT/scripts/serve.sh" "$INI" "$HOST" "$PORT" &
 pids+=($!)

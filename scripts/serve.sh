@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The web server of `make run`: gunicorn, sized by scripts/gunicorn.conf.py
-# (one process per core, gthread), serving CKAN's app for INI in the
+# (two processes per core, gthread), serving CKAN's app for INI in the
 # foreground. Stop it with SIGTERM/SIGINT (graceful) like any gunicorn.
 #
 #   scripts/serve.sh INI HOST PORT
