@@ -14,5 +14,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 [[ $# -eq 3 ]] || die "usage: scripts/serve.sh INI HOST PORT"
 ini="$(realpath "$1")"
 mkdir -p "$ROOT/.local"
+# CKAN's web assets, built once before the workers start: on a cold cache,
+# concurrent first page views race in webassets' file cache (a 500).
+"$VENV/bin/ckan" -c "$ini" asset build >/dev/null 2>&1 \
+    || warn "ckan asset build failed: the first page views build the assets"
 exec env -C "$ROOT/.local" CKAN_INI="$ini" "$VENV/bin/gunicorn" \
     -c "$ROOT/scripts/gunicorn.conf.py" --bind "$2:$3" 'ckanext.mogi.wsgi:create_app()'
