@@ -78,13 +78,39 @@ setup(
     },
     include_package_data=False,
     # The pinned stack lives in requirements.txt (used by make, CI and Docker);
-    # here only what the code imports directly, unpinned.
+    # here every distribution the code imports, with lower bounds only.
+    # tests/test_install.py checks this list against the imports of ckanext/mogi
+    # and installs the wheel into a clean venv as docker/Dockerfile does.
     install_requires=[
         "ckan>=2.12,<2.13",
-        "luqum>=1.0",
+        # CKAN's own dependencies that the code imports directly (CKAN
+        # declares them only in its [requirements] extra).
+        "alembic>=1.13",
+        "click>=8.1",
+        "Flask>=3.0",
+        "Werkzeug>=3.0",
+        "SQLAlchemy>=2.0",
+        "PyYAML>=6.0",
+        "python-dateutil>=2.8",
+        "requests>=2.32",
+        "urllib3>=2.0",
+        "charset-normalizer>=3.0",
+        "redis>=5.0",
+        "rq>=1.16",
+        "pysolr>=3.9",
+        # CKAN extensions the portal builds on.
         "ckanext-scheming>=3.1",
-        "validate-docbr>=2",
+        "ckanext-dcat>=2.4",
+        # mogi_search
+        "luqum>=1.0",
         "snowballstemmer>=2.2",
+        # mogi_schema
+        "validate-docbr>=2",
+        # mogi_dcat and `ckan mogi` (SHACL checks of the DCAT-BR output)
+        "rdflib>=7.0",
+        "pyshacl>=0.26",
+        # mogi_validation: tables in CSV, XLSX/XLS and ODS
+        "frictionless[excel,ods]>=5,<6",
     ],
     entry_points={
         "ckan.plugins": [f"{name} = {target}" for name, target in PLUGINS.items()],

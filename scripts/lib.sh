@@ -8,6 +8,7 @@
 #   VENV                virtualenv folder                    (.venv)
 #   MOGI_PG_HOST/PORT   PostgreSQL address                   (127.0.0.1 / 5432)
 #   MOGI_REDIS_HOST/PORT Redis address                       (127.0.0.1 / 6379)
+#   MOGI_REDIS_DIR      data folder of a Redis that make starts (.local/redis)
 #   MOGI_DB_USER        database role                        (ckan_mogi)
 #   MOGI_DB_NAME        database of `make run`               (ckan_mogi)
 #   MOGI_TEST_DB_NAME   database of `make test`              (ckan_mogi_test)
@@ -26,6 +27,7 @@ PG_HOST="${MOGI_PG_HOST:-127.0.0.1}"
 PG_PORT="${MOGI_PG_PORT:-5432}"
 REDIS_HOST="${MOGI_REDIS_HOST:-127.0.0.1}"
 REDIS_PORT="${MOGI_REDIS_PORT:-6379}"
+REDIS_DIR="${MOGI_REDIS_DIR:-$ROOT/.local/redis}"
 DB_USER="${MOGI_DB_USER:-ckan_mogi}"
 
 # ---------------------------------------------------------------- messages
@@ -117,19 +119,51 @@ ensure_postgres() {
     wait_port "$PG_HOST" "$PG_PORT" PostgreSQL
 }
 
+# The job queue must survive a restart of Redis: append-only persistence.
+# A local Redis that `make run` starts writes its append-only file into
+# $REDIS_DIR. A local Redis that is already running without it (started by
+# someone else, e.g. with --appendonly no) gets it turned on with
+# `CONFIG SET appendonly yes`: it writes its file into its own `dir` from then
+# on, until that server is restarted with its old settings. A remote Redis is
+# left alone (a warning only).
+redis_cli() { redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" "$@"; }
+
+ensure_redis_persistence() {
+    command -v redis-cli >/dev/null || apt_install redis-tools
+    local aof
+    aof="$(redis_cli --raw config get appendonly 2>/dev/null | sed -n 2p)" || aof=""
+    case "$aof" in
+        yes) info "Redis keeps its data across restarts (appendonly yes)" ;;
+        no)
+            if [[ "$REDIS_HOST" != 127.0.0.1 && "$REDIS_HOST" != localhost ]]; then
+                warn "Redis on $REDIS_HOST:$REDIS_PORT runs without appendonly: queued jobs are lost when it restarts"
+            elif [[ "$(redis_cli --raw config set appendonly yes 2>&1)" == OK ]]; then
+                info "turned on append-only persistence of the running Redis (CONFIG SET appendonly yes; its dir: $(redis_cli --raw config get dir | sed -n 2p))"
+            else
+                warn "could not turn on appendonly in the running Redis: queued jobs are lost when it restarts"
+            fi ;;
+        *) warn "could not read Redis's appendonly setting (CONFIG disabled?)" ;;
+    esac
+}
+
 ensure_redis() {
     if port_open "$REDIS_HOST" "$REDIS_PORT"; then
         info "Redis is running on $REDIS_HOST:$REDIS_PORT"
+        ensure_redis_persistence
         return 0
     fi
     [[ "$REDIS_HOST" == 127.0.0.1 || "$REDIS_HOST" == localhost ]] \
         || die "Redis is not reachable on $REDIS_HOST:$REDIS_PORT (not local: start it yourself)"
     apt_install redis-server
-    log "Starting Redis"
-    as_root redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no \
+    log "Starting Redis (append-only persistence in $REDIS_DIR)"
+    mkdir -p "$REDIS_DIR"
+    chmod 700 "$REDIS_DIR"
+    as_root redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" \
+            --appendonly yes --dir "$REDIS_DIR" --logfile "$REDIS_DIR/redis.log" \
         || as_root service redis-server start \
         || die "could not start Redis"
     wait_port "$REDIS_HOST" "$REDIS_PORT" Redis
+    ensure_redis_persistence
 }
 
 ensure_services() {
@@ -268,3 +302,14 @@ ensure_python_env() {
 }
 
 ckan_cli() { "$VENV/bin/ckan" "$@"; }
+
+# `ckan user token add` prints "API Token created:" and then the token on a
+# line of its own, indented with a tab. Write the token alone (no tab, no
+# newline) to FILE, readable by its owner only, so that it can be sent as an
+# HTTP header as it is (`$(cat FILE)`, Path.read_text()).
+save_token() {  # CKAN's output on stdin; save_token FILE
+    local token
+    token="$(grep -v '^[[:space:]]*$' | tail -n1 | tr -d '[:space:]')"
+    [[ "$token" =~ ^[A-Za-z0-9._-]+$ ]] || die "no API token in the output of 'ckan user token add'"
+    (umask 077 && printf '%s' "$token" >"$1.tmp" && mv "$1.tmp" "$1")
+}

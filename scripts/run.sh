@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: set up everything that is missing, then serve the portal on
-# http://127.0.0.1:5000 together with a background job worker. Ctrl-C stops both.
+# http://127.0.0.1:5000 with gunicorn (scripts/serve.sh) together with a
+# background job worker. Ctrl-C stops both.
 #
 # Optional environment (besides those of scripts/lib.sh):
 #   MOGI_HOST, MOGI_PORT   address of the web server     (127.0.0.1, 5000)
@@ -8,6 +9,7 @@
 #   MOGI_SKIP_DEMO=1       do not load the demo catalogue
 #   MOGI_ADMIN_EMAIL       e-mail of the sysadmin `admin` (admin@example.com)
 #   MOGI_SETUP_ONLY=1      stop after the set-up, serve nothing
+#   MOGI_WEB_WORKERS, MOGI_WEB_THREADS  gunicorn processes / threads each (2 x cores, 4)
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -67,10 +69,12 @@ if [[ "$(sql "select sysadmin from \"user\" where name = 'admin'")" != t ]]; the
     info "granted sysadmin"
 fi
 if [[ ! -s "$LOCAL/sysadmin.token" ]]; then
-    token="$(ckan_step user token add admin make-run | tail -n1)"
-    [[ -n "$token" ]] || die "ckan user token add printed no token"
-    (umask 077 && printf '%s\n' "$token" >"$LOCAL/sysadmin.token")
+    ckan_step user token add admin make-run | save_token "$LOCAL/sysadmin.token"
     info "API token written to .local/sysadmin.token"
+elif grep -q '[[:space:]]' "$LOCAL/sysadmin.token"; then
+    # Written by an older make run with CKAN's tab and a newline around it.
+    save_token "$LOCAL/sysadmin.token" <"$LOCAL/sysadmin.token"
+    info "API token in .local/sysadmin.token (tab and newline removed)"
 else
     info "API token in .local/sysadmin.token"
 fi
@@ -133,11 +137,19 @@ trap 'stop_all; exit 130' INT
 trap 'stop_all; exit 143' TERM
 trap 'stop_all' EXIT
 
-log "Starting the job worker and the web server"
+# Only `ckan run` builds the JavaScript translations (the pt_BR strings of
+# CKAN's and our JS modules); with gunicorn it is a step of its own.
+log "JavaScript translations (ckan translation js)"
+ckan_step translation js >/dev/null \
+    || warn "building the JavaScript translations failed: JS strings stay in English"
+
+log "Starting the job worker and the web server (gunicorn)"
 # The job worker with the validation reconciler (requeues lost validations).
 setsid "$VENV/bin/ckan" -c "$INI" mogi validation worker &
 pids+=($!)
-setsid "$VENV/bin/ckan" -c "$INI" run --host "$HOST" --port "$PORT" --disable-reloader &
+# gunicorn, sized by scripts/gunicorn.conf.py (2 workers per core, gthread),
+# started outside the repository root (see scripts/serve.sh).
+setsid "$ROOT/scripts/serve.sh" "$INI" "$HOST" "$PORT" &
 pids+=($!)
 
 for _ in $(seq 1 120); do

@@ -73,6 +73,33 @@ def test_compose_uses_solr_instead_of_mogi_search(compose):
         assert env["CKAN_REDIS_URL"].startswith("redis://redis:")
 
 
+def test_compose_redis_keeps_queued_jobs_across_restarts(compose):
+    redis = compose["services"]["redis"]
+    command = redis["command"]
+    assert command[:1] == ["redis-server"]
+    assert command[command.index("--appendonly") + 1] == "yes"
+    data_dir = command[command.index("--dir") + 1]
+    # docker-compose v1 prints "source:target:mode", v2 a mapping.
+    mounts = {(v["source"], v["target"]) if isinstance(v, dict) else tuple(v.split(":")[:2])
+              for v in redis["volumes"]}
+    assert ("redis_data", data_dir) in mounts, redis["volumes"]
+    assert "redis_data" in compose["volumes"]
+
+
+@pytest.mark.parametrize("path", ["ckan.ini.template", "test.ini", "bench/bench.ini",
+                                  "bench/dcat.ini", "bench/web.ini"])
+def test_every_configuration_pings_pooled_connections(path: str):
+    """A connection PostgreSQL dropped (restart) is replaced before use."""
+    text = (ROOT / path).read_text(encoding="utf-8")
+    assert "\nsqlalchemy.url = " in text
+    assert "\nsqlalchemy.pool_pre_ping = true\n" in text
+
+
+def test_docker_image_config_pings_pooled_connections():
+    text = (DOCKER / "Dockerfile").read_text(encoding="utf-8")
+    assert '"sqlalchemy.pool_pre_ping = true"' in text
+
+
 def test_dockerfile_builds_from_ckan_base_2_12_without_mogi_search():
     text = (DOCKER / "Dockerfile").read_text(encoding="utf-8")
     assert "ARG CKAN_BASE_IMAGE=ckan/ckan-base:2.12\n" in text
@@ -206,3 +233,12 @@ def test_wheel_declares_the_plugin_entry_points(wheel: zipfile.ZipFile):
     for target in plugins.values():
         module = target.split(":")[0].strip()
         assert module.replace(".", "/") + ".py" in wheel.namelist(), target
+
+
+def test_pt_br_catalogue_parses_as_ckan_translation_js_reads_it():
+    """`ckan translation js` (make run, the Docker entrypoint) reads every
+    plugin catalogue with polib, which is stricter than Babel."""
+    import polib
+
+    catalogue = polib.pofile(str(ROOT / "i18n" / "pt_BR" / "LC_MESSAGES" / "ckanext-mogi.po"))
+    assert len(catalogue) > 100
