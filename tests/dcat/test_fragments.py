@@ -180,3 +180,24 @@ def test_cached_page_is_the_same_graph(app, create, fmt):
     assert len(set(cold.subjects(None, DCAT.Dataset))) == 3
     assert isomorphic(cold, stock_graph)
     assert isomorphic(warm, stock_graph)
+
+
+def test_turtle_fragments_with_clashing_prefixes_still_join():
+    """rdflib invents ``ns1:`` for unbound namespaces: two fragments may give it
+    two meanings, and the page must still be the union of their graphs."""
+    first, second, catalog = Graph(), Graph(), Graph()
+    first.add((URIRef("http://a.org/d1"), URIRef("http://one.org/ns#p"), URIRef("http://x/1")))
+    second.add((URIRef("http://a.org/d2"), URIRef("http://two.org/ns#p"), URIRef("http://x/2")))
+    catalog.add((URIRef("http://a.org/c"), DCAT.dataset, URIRef("http://a.org/d1")))
+    parts = [fragments.serialise(graph, "http://a.org/d", fragments.TURTLE)
+             for graph in (first, second)]
+    assert dict(parts[0].prefixes)["ns1"] != dict(parts[1].prefixes)["ns1"]
+    page = Graph().parse(data=fragments._turtle_page(catalog, parts), format="turtle")
+    assert isomorphic(page, catalog + first + second)
+
+
+def test_cache_off_gives_the_same_page(app, create, ckan_config, monkeypatch):
+    create("publico")
+    cached = _parse(app, "/catalog.ttl", "ttl")
+    monkeypatch.setitem(ckan_config, fragments.TTL_OPTION, 0)
+    assert isomorphic(_parse(app, "/catalog.ttl", "ttl"), cached)

@@ -190,7 +190,8 @@ def dataset_fragments(serializer: RDFSerializer, dataset_dicts: Sequence[Mapping
     """Each public dataset's fragment, from the cache or built (and cached)."""
     seconds = ttl()
     if not seconds:
-        return [serialise(*build_dataset_graph(serializer, d)[:2], kind) for d in dataset_dicts]
+        return [serialise(graph, str(ref), kind) for graph, ref, _omitted
+                in (build_dataset_graph(serializer, d) for d in dataset_dicts)]
     organisations = organisation_states()
     code = fingerprint()
     keys = [fragment_key(d, kind, profiles, organisations, code) for d in dataset_dicts]
