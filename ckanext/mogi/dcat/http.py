@@ -127,8 +127,7 @@ def catalog_page(fmt: str) -> Response:
     try:
         body = toolkit.get_action("dcat_catalog_show")({}, data_dict)
     except toolkit.ValidationError as error:
-        return _bad_request(error.error_summary.values() if error.error_dict
-                            else [str(error.message or "")])
+        return _bad_request(error.error_summary.values())
     except RDFProfileException as error:
         return _bad_request([str(error)])
     response = Response(body, status=200)

@@ -97,7 +97,7 @@ class Omitted:
 
 
 def _fix(node: Node, cache: dict[URIRef, URIRef | None]) -> Node | None:
-    if type(node) is not URIRef and not isinstance(node, URIRef):
+    if not isinstance(node, URIRef):
         return node
     if node in cache:
         return cache[node]
