@@ -8,8 +8,13 @@ all of them (:func:`fragment_key`): any change makes a new key, the old entry
 expires with its TTL (``ckanext.mogi.dcat.fragment_ttl``; 0 turns the cache
 off). Private datasets are never stored (nor shown).
 
+A dataset's graph built alone describes again every concept, agent and
+location it points to: those triples (:func:`split_shared`) are kept beside
+the fragment as N-Triples lines and written once per page, serialised
+together (:func:`shared_fragment`, cached by content).
+
 A page is then the catalogue's own graph (title, publisher, ``dcat:dataset``
-links, paging) plus the datasets' fragments:
+links, paging), the shared part and the datasets' fragments:
 
 * **Turtle**: each fragment is the dataset's Turtle without its ``@prefix``
   lines (kept beside it); the page is one prefix block, the catalogue's
@@ -41,8 +46,9 @@ from ckan import model
 from ckan.plugins import toolkit as tk
 from ckanext.dcat.processors import RDFSerializer
 from ckanext.dcat.utils import url_to_rdflib_format
-from rdflib import Graph, URIRef
-from rdflib.namespace import DCAT
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import DCAT, NamespaceManager
+from rdflib.plugins.serializers.nt import _nt_row
 from redis.exceptions import RedisError
 
 from ckanext.mogi.dcat import iri
@@ -65,14 +71,18 @@ class Fragment:
     kind: str  # TURTLE, JSONLD or NTRIPLES
     body: str
     prefixes: tuple[tuple[str, str], ...] = ()
+    #: N-Triples of the shared nodes' triples (see :func:`split_shared`), and its hash.
+    shared: str = ""
+    shared_digest: str = ""
 
     def dumps(self) -> str:
-        return json.dumps([self.ref, self.kind, self.body, self.prefixes])
+        return json.dumps([self.ref, self.kind, self.body, self.prefixes, self.shared,
+                           self.shared_digest])
 
     @classmethod
     def loads(cls, text: str | bytes) -> Fragment:
-        ref, kind, body, prefixes = json.loads(text)
-        return cls(ref, kind, body, tuple(tuple(p) for p in prefixes))
+        ref, kind, body, prefixes, shared, digest = json.loads(text)
+        return cls(ref, kind, body, tuple(tuple(p) for p in prefixes), shared, digest)
 
 
 def fragment_kind(rdflib_format: str) -> str:
@@ -94,19 +104,54 @@ def _json_items(text: str) -> str:
     return text.strip()[1:-1].strip()
 
 
-def serialise(graph: Graph, ref: str, kind: str) -> Fragment:
+def split_shared(graph: Graph, ref: URIRef) -> str:
+    """Take the triples about nodes other datasets share out of ``graph``.
+
+    Concepts, agents, locations, standards... (any IRI subject but the
+    dataset and its distributions; never a triple pointing to a blank node)
+    are described in every dataset's graph built alone: they go to the page
+    once (:func:`shared_fragment`) instead of once per dataset. Returns them
+    as N-Triples lines.
+    """
+    own = {ref, *graph.objects(ref, DCAT.distribution)}
+    shared = [triple for triple in graph
+              if type(triple[0]) is URIRef and triple[0] not in own
+              and not isinstance(triple[2], BNode)]
+    for triple in shared:
+        graph.remove(triple)
+    return "".join(sorted(_nt_row(triple) for triple in shared))
+
+
+def serialise(graph: Graph, ref: str, kind: str, shared: str = "") -> Fragment:
+    digest = hashlib.sha256(shared.encode("utf-8")).hexdigest() if shared else ""
     if kind == TURTLE:
         prefixes, body = split_turtle(graph.serialize(format=TURTLE))
-        return Fragment(ref, kind, body, prefixes)
+        return Fragment(ref, kind, body, prefixes, shared, digest)
     if kind == JSONLD:
-        return Fragment(ref, kind, _json_items(graph.serialize(format=JSONLD)))
-    return Fragment(ref, kind, graph.serialize(format=NTRIPLES))
+        body = _json_items(graph.serialize(format=JSONLD))
+        return Fragment(ref, kind, body, (), shared, digest)
+    return Fragment(ref, kind, graph.serialize(format=NTRIPLES), (), shared, digest)
 
 
-def build_dataset_graph(serializer: RDFSerializer,
-                        dataset_dict: Mapping[str, Any]) -> tuple[Graph, URIRef, list[iri.Omitted]]:
-    """One dataset's graph, built alone with ``serializer``'s profiles, IRIs cleaned."""
+def dataset_fragment(serializer: RDFSerializer, dataset_dict: Mapping[str, Any],
+                     kind: str, namespaces: NamespaceManager) -> Fragment:
+    graph, ref, _omitted = build_dataset_graph(serializer, dataset_dict, namespaces)
+    shared = split_shared(graph, ref)
+    return serialise(graph, str(ref), kind, shared)
+
+
+def build_dataset_graph(serializer: RDFSerializer, dataset_dict: Mapping[str, Any],
+                        namespaces: NamespaceManager | None = None,
+                        ) -> tuple[Graph, URIRef, list[iri.Omitted]]:
+    """One dataset's graph, built alone with ``serializer``'s profiles, IRIs cleaned.
+
+    ``namespaces``: a namespace manager to share with the other graphs of a
+    page. rdflib caches the prefixed names of IRIs there, which the Turtle
+    serializer would otherwise compute again for every dataset.
+    """
     serializer.g = Graph()
+    if namespaces is not None:
+        serializer.g.namespace_manager = namespaces
     ref = serializer.graph_from_dataset(dataset_dict)
     omitted = iri.clean_graph(serializer.g)
     return serializer.g, ref, omitted
@@ -150,7 +195,15 @@ def cached(keys: Sequence[str]) -> list[Fragment | None]:
     except RedisError as error:
         log.warning("DCAT fragments: Redis unavailable (%s); building every dataset", error)
         return [None] * len(keys)
-    return [Fragment.loads(value) if value else None for value in values]
+    return [_load(value) if value else None for value in values]
+
+
+def _load(value: bytes) -> Fragment | None:
+    """A stored fragment; ``None`` (rebuilt) when written by another version's layout."""
+    try:
+        return Fragment.loads(value)
+    except (ValueError, TypeError):
+        return None
 
 
 def store(entries: Iterable[tuple[str, Fragment]], seconds: int) -> None:
@@ -189,9 +242,9 @@ def dataset_fragments(serializer: RDFSerializer, dataset_dicts: Sequence[Mapping
                       kind: str, profiles: Sequence[str]) -> list[Fragment]:
     """Each public dataset's fragment, from the cache or built (and cached)."""
     seconds = ttl()
+    namespaces = NamespaceManager(Graph(), bind_namespaces="core")
     if not seconds:
-        return [serialise(graph, str(ref), kind) for graph, ref, _omitted
-                in (build_dataset_graph(serializer, d) for d in dataset_dicts)]
+        return [dataset_fragment(serializer, d, kind, namespaces) for d in dataset_dicts]
     organisations = organisation_states()
     code = fingerprint()
     keys = [fragment_key(d, kind, profiles, organisations, code) for d in dataset_dicts]
@@ -200,13 +253,38 @@ def dataset_fragments(serializer: RDFSerializer, dataset_dicts: Sequence[Mapping
     result = []
     for key, fragment, dataset_dict in zip(keys, found, dataset_dicts, strict=True):
         if fragment is None:
-            graph, ref, _omitted = build_dataset_graph(serializer, dataset_dict)
-            fragment = serialise(graph, str(ref), kind)
+            fragment = dataset_fragment(serializer, dataset_dict, kind, namespaces)
             fresh.append((key, fragment))
         result.append(fragment)
     if fresh:
         store(fresh, seconds)
     return result
+
+
+def shared_fragment(fragments: Sequence[Fragment], catalog: Graph, kind: str,
+                    profiles: Sequence[str]) -> Fragment:
+    """The shared nodes' triples of a page's datasets, once, serialised with the
+    catalogue's prefixes; cached by content (the hashes of the datasets' shared
+    parts: the same set gives the same text)."""
+    digests = sorted({fragment.shared_digest for fragment in fragments} - {""})
+    if not digests:
+        return Fragment("", kind, "")
+    seconds = ttl()
+    digest = hashlib.sha256(repr((kind, tuple(profiles), fingerprint(), digests))
+                            .encode("utf-8")).hexdigest()
+    key = f"{KEY_PREFIX}shared:{digest}"
+    found = cached([key])[0] if seconds else None
+    if found is not None:
+        return found
+    graph = Graph(bind_namespaces="none")
+    for prefix, namespace in catalog.namespaces():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    lines = {line for fragment in fragments for line in fragment.shared.splitlines()}
+    graph.parse(data="\n".join(lines), format=NTRIPLES)
+    fragment = serialise(graph, "", kind)
+    if seconds:
+        store([(key, fragment)], seconds)
+    return fragment
 
 
 def _as_ntriples(fragment: Fragment) -> str:
@@ -245,17 +323,18 @@ def serialize_catalog(dataset_dicts: Sequence[Mapping[str, Any]], fmt: str | Non
     rdflib_format = url_to_rdflib_format(fmt or "xml")
     kind = fragment_kind(rdflib_format)
     public = [d for d in dataset_dicts if _public(d)]
-    fragments = dataset_fragments(serializer, public, kind, names)
-
-    serializer.g = Graph()
     catalog_ref = serializer.graph_from_catalog({})
-    for dataset_dict, fragment in zip(public, fragments, strict=True):
+    catalog = serializer.g
+    datasets = dataset_fragments(serializer, public, kind, names)
+    fragments = [shared_fragment(datasets, catalog, kind, names), *datasets]
+
+    serializer.g = catalog
+    for dataset_dict, fragment in zip(public, datasets, strict=True):
         dataset_ref = URIRef(fragment.ref)
         if not serializer._add_source_catalog(catalog_ref, dataset_dict, dataset_ref):
             serializer.g.add((catalog_ref, DCAT.dataset, dataset_ref))
     if pagination_info:
         serializer._add_pagination_triples(pagination_info)
-    catalog = serializer.g
     iri.clean_graph(catalog)
     if kind == TURTLE:
         return _turtle_page(catalog, fragments)
