@@ -85,6 +85,8 @@ setup(
         "ckanext-scheming>=3.1",
         "validate-docbr>=2",
         "snowballstemmer>=2.2",
+        "rdflib>=7",
+        "redis>=5",
     ],
     entry_points={
         "ckan.plugins": [f"{name} = {target}" for name, target in PLUGINS.items()],
