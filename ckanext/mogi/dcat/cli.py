@@ -81,8 +81,11 @@ def validate(ctx: click.Context, standards: Path | None, names: tuple[str, ...])
     except (shacl.StandardsError, DatasetError) as error:
         click.secho(f"Erro: {error}", err=True, fg="red")
         ctx.exit(EXIT_USAGE)
-    graphs = {dataset["name"]: shacl.dataset_graph(dataset) for dataset in datasets}
-    reports = shacl.validate_datasets(graphs, loaded)
+    graphs, omitted = {}, {}
+    for dataset in datasets:
+        graphs[dataset["name"]], omitted[dataset["name"]] = \
+            shacl.dataset_graph_and_omitted(dataset)
+    reports = shacl.validate_datasets(graphs, loaded, omitted)
     for report in reports:
         colour = "red" if report.violations else "yellow" if report.warnings else "green"
         for line in report.lines():

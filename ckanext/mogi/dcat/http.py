@@ -23,12 +23,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import importlib.metadata
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
 from ckan import model
 from ckan.plugins import toolkit
 from ckanext.dcat import utils as dcat_utils
+from ckanext.dcat.exceptions import RDFProfileException
 from flask import Response, request
 from werkzeug.http import is_resource_modified
 
@@ -38,6 +40,8 @@ from ckanext.mogi.dcat import freshness
 DCAT_ENDPOINTS = frozenset({
     "dcat.read_catalog", "dcat.read_dataset", "dcat.read_dataset_series",
 })
+#: ckanext-dcat's catalogue view, answered by :func:`catalog_page`.
+CATALOG_VIEW = "dcat.read_catalog"
 #: The HTML dataset page, answered with RDF when ``Accept`` asks for it.
 DATASET_READ = "dataset.read"
 #: Our ``/catalog`` rule.
@@ -102,7 +106,39 @@ def before_request() -> Response | None:
     if request.endpoint == DATASET_READ and dataset_id:
         setattr(toolkit.g, NEGOTIATED, fmt)
         return dcat_utils.read_dataset_page(dataset_id, fmt)
+    if request.endpoint == CATALOG_VIEW:
+        return catalog_page(fmt)
     return None
+
+
+def catalog_page(fmt: str) -> Response:
+    """The catalogue page, as ckanext-dcat's ``read_catalog_page``, but a
+    request it cannot answer (bad ``q``/``fq``, ``page``, ``modified_since``,
+    ``profiles``) gets 400 with the reason instead of a 409 or a 500."""
+    profiles = request.args.get("profiles")
+    data_dict = {
+        "page": request.args.get("page"),
+        "modified_since": request.args.get("modified_since"),
+        "q": request.args.get("q"),
+        "fq": request.args.get("fq"),
+        "format": fmt,
+        "profiles": profiles.split(",") if profiles else None,
+    }
+    try:
+        body = toolkit.get_action("dcat_catalog_show")({}, data_dict)
+    except toolkit.ValidationError as error:
+        return _bad_request(error.error_summary.values())
+    except RDFProfileException as error:
+        return _bad_request([str(error)])
+    response = Response(body, status=200)
+    response.headers["Content-Type"] = dcat_utils.CONTENT_TYPES[fmt]
+    return response
+
+
+def _bad_request(messages: Iterable[str]) -> Response:
+    text = " ".join(str(message) for message in messages if message) or toolkit._(
+        "Invalid catalogue request.")
+    return Response(text + "\n", status=400, mimetype="text/plain")
 
 
 def catalog() -> Any:
@@ -111,7 +147,7 @@ def catalog() -> Any:
     if not fmt:
         return toolkit.redirect_to("dataset.search")
     setattr(toolkit.g, NEGOTIATED, fmt)
-    return dcat_utils.read_catalog_page(fmt)
+    return catalog_page(fmt)
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
@@ -129,7 +165,7 @@ def _scalar(statement: Any, params: dict[str, Any] | None = None) -> Any:
     return model.Session.execute(sa.text(statement), params or {}).scalar()
 
 
-def _fingerprint() -> str:
+def fingerprint() -> str:
     """Code and configuration the RDF depends on."""
     settings = sorted(
         (key, str(value)) for key, value in toolkit.config.items()
@@ -203,7 +239,7 @@ def validators(fmt: str,
         return None
     state, last_modified = found
     query = sorted(request.args.items(multi=True))
-    key = repr((state, fmt, request.path, query, _fingerprint()))
+    key = repr((state, fmt, request.path, query, fingerprint()))
     etag = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
     if last_modified is not None and last_modified >= _this_second():
         last_modified = None

@@ -23,7 +23,7 @@ import ckan.plugins as p
 from flask import Blueprint
 
 from ckanext.mogi.config import declarations
-from ckanext.mogi.dcat import freshness, http
+from ckanext.mogi.dcat import catalogue, freshness, http
 
 PUBLIC_ONLY = "capacity:public"
 
@@ -34,20 +34,30 @@ def public_only(fq: str | None) -> str:
     return f"{PUBLIC_ONLY} AND ({fq})" if fq else PUBLIC_ONLY
 
 
-def _public_catalogue(up_func: Any, context: Any, data_dict: dict[str, Any]) -> Any:
-    return up_func(context, {**data_dict, "fq": public_only(data_dict.get("fq"))})
+def _public_catalogue(action: str, context: Any, data_dict: dict[str, Any]) -> Any:
+    """ckanext-dcat's catalogue action, public datasets only, pages from fragments."""
+    p.toolkit.check_access(action, context, data_dict)
+    data_dict = {**data_dict, "fq": public_only(data_dict.get("fq"))}
+    return catalogue.page(context, data_dict)
 
 
 @p.toolkit.chained_action
 @p.toolkit.side_effect_free
 def dcat_catalog_show(up_func: Any, context: Any, data_dict: dict[str, Any]) -> Any:
-    return _public_catalogue(up_func, context, data_dict)
+    return _public_catalogue("dcat_catalog_show", context, data_dict)
 
 
 @p.toolkit.chained_action
 @p.toolkit.side_effect_free
 def dcat_catalog_search(up_func: Any, context: Any, data_dict: dict[str, Any]) -> Any:
-    return _public_catalogue(up_func, context, data_dict)
+    return _public_catalogue("dcat_catalog_search", context, data_dict)
+
+
+@p.toolkit.chained_action
+@p.toolkit.side_effect_free
+def dcat_dataset_show(up_func: Any, context: Any, data_dict: dict[str, Any]) -> Any:
+    p.toolkit.check_access("dcat_dataset_show", context, data_dict)
+    return catalogue.dataset(context, data_dict)
 
 
 @p.toolkit.blanket.config_declarations(declarations("mogi_dcat"))
@@ -64,6 +74,7 @@ class MogiDcatPlugin(p.SingletonPlugin):
         return {
             "dcat_catalog_show": dcat_catalog_show,
             "dcat_catalog_search": dcat_catalog_search,
+            "dcat_dataset_show": dcat_dataset_show,
         }
 
     def get_blueprint(self) -> Blueprint:

@@ -33,6 +33,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCAT, FOAF, RDF, SKOS, XSD
 from rdflib.term import Node
 
+from ckanext.mogi.dcat import iri
 from ckanext.mogi.dcat import mappings as m
 from ckanext.mogi.dcat.mappings import DCT, VCARD
 from ckanext.mogi.schema import vocabularies
@@ -284,8 +285,9 @@ class DCATBRProfile(EuropeanDCATAP3Profile):
         self._graph_temporal(dataset_dict, dataset_ref)
         self._graph_publisher(dataset_dict, dataset_ref)
         self._graph_contact(dataset_dict, dataset_ref)
-        if dataset_dict.get("documentacao"):
-            page = URIRef(dataset_dict["documentacao"])
+        documentation = iri.to_iri(str(dataset_dict.get("documentacao") or ""))
+        if documentation:
+            page = URIRef(documentation)
             g.add((dataset_ref, FOAF.page, page))
             g.add((page, RDF.type, FOAF.Document))
 
@@ -423,6 +425,7 @@ class DCATBRProfile(EuropeanDCATAP3Profile):
             or (resource_dict.get("tipo_recurso") not in m.NOT_DOWNLOADABLE_TYPES
                 and fmt not in m.NOT_DOWNLOADABLE_FORMATS)
         )
+        url = iri.to_iri(url) if url else None
         if url and downloadable:
             g.add((distribution, DCAT.downloadURL, URIRef(url)))
 
@@ -450,9 +453,10 @@ class DCATBRProfile(EuropeanDCATAP3Profile):
             return None
         site_url = tk.config.get("ckan.site_url", "").rstrip("/")
         if text.startswith(("http://", "https://")):
-            return URIRef(text)
+            found = iri.to_iri(text)
+            return URIRef(found) if found else None
         if text.startswith(SCHEMA_LIBRARY_PATH):
-            return URIRef(site_url + text)
+            return URIRef(iri.escape(site_url + text))
         if text.startswith("{") and resource_dict.get("id") and resource_dict.get("package_id"):
             return URIRef(f"{site_url}/dataset/{resource_dict['package_id']}/resource/"
                           f"{resource_dict['id']}/validacao")

@@ -27,6 +27,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
+from ckanext.mogi.dcat import iri
 from ckanext.mogi.dcat.mappings import NAMESPACES
 
 STANDARDS_OPTION = "ckanext.mogi.dcat.standards_dir"
@@ -63,6 +64,11 @@ CONSTRAINTS: dict[URIRef, str] = {
     SH.OrConstraintComponent: "fora das alternativas permitidas",
     SH.SPARQLConstraintComponent: "em desacordo com a regra",
 }
+#: Not SHACL: a value left out of the RDF because it cannot be an IRI
+#: (:mod:`ckanext.mogi.dcat.iri`), reported as a warning.
+OMITTED_IRI = URIRef("urn:ckanext-mogi:dcat:iri-omitido")
+CONSTRAINTS[OMITTED_IRI] = (
+    "omitido (o valor não é um IRI válido: sem esquema ou esquema não permitido)")
 
 #: What the properties DCAT-BR constrains mean, in Portuguese.
 PROPERTY_LABELS: dict[str, str] = {
@@ -304,11 +310,14 @@ def findings(results: Graph, data: Graph) -> list[Finding]:
     return sorted(found, key=lambda f: (not f.is_violation, f.path, f.focus_class, f.focus))
 
 
-def validate_datasets(graphs: Mapping[str, Graph], standards: Standards) -> list[DatasetReport]:
-    """One report per dataset name, each from that dataset's own graph."""
+def validate_datasets(graphs: Mapping[str, Graph], standards: Standards,
+                      extra: Mapping[str, list[Finding]] | None = None) -> list[DatasetReport]:
+    """One report per dataset name, each from that dataset's own graph (plus
+    ``extra`` findings by name, e.g. values left out as no IRI)."""
     reports = []
     for name, graph in graphs.items():
-        reports.append(DatasetReport(name, findings(standards.validate(graph), graph)))
+        found = findings(standards.validate(graph), graph) + list((extra or {}).get(name, []))
+        reports.append(DatasetReport(name, found))
     return reports
 
 
@@ -325,9 +334,31 @@ def summary(reports: Iterable[DatasetReport]) -> str:
 
 
 def dataset_graph(dataset_dict: dict, profiles: list[str] | None = None) -> Graph:
-    """The DCAT-BR graph of one dataset (a ``package_show`` dict), profile ``dcat_br``."""
+    """The DCAT-BR graph of one dataset (a ``package_show`` dict), profile ``dcat_br``,
+    as the catalogue serves it (IRIs cleaned, see :mod:`ckanext.mogi.dcat.iri`)."""
+    return dataset_graph_and_omitted(dataset_dict, profiles)[0]
+
+
+def dataset_graph_and_omitted(dataset_dict: dict, profiles: list[str] | None = None,
+                              ) -> tuple[Graph, list[Finding]]:
+    """The graph, and a warning for each triple left out for a value that is no IRI."""
     from ckanext.dcat.processors import RDFSerializer
 
+    from ckanext.mogi.dcat.fragments import build_dataset_graph
+
     serializer = RDFSerializer(profiles=profiles or ["dcat_br"])
-    serializer.graph_from_dataset(dataset_dict)
-    return serializer.g
+    graph, _ref, omitted = build_dataset_graph(serializer, dataset_dict)
+    return graph, [omitted_finding(item, graph) for item in omitted]
+
+
+def omitted_finding(item: iri.Omitted, graph: Graph) -> Finding:
+    """A warning: ``dcat:downloadURL (URL de download) omitido: "x" não é um IRI válido``."""
+    classes = sorted(short_name(c) for c in graph.objects(URIRef(item.subject), RDF.type))
+    return Finding(
+        severity=SH.Warning,
+        path=short_name(URIRef(item.predicate)),
+        constraint=OMITTED_IRI,
+        focus=item.subject,
+        focus_class=next(iter(classes), ""),
+        message=f"valor omitido, não é um IRI válido: {item.value[:200]}",
+    )

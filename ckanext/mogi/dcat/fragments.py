@@ -1,0 +1,356 @@
+"""Catalogue pages assembled from cached per-dataset fragments.
+
+A dataset's RDF changes only when the dataset (``metadata_modified``), its
+organisation (the publisher: name, title, state, ``tipo``), the code or the
+configuration change, so each public dataset's graph is serialised once and
+kept in Redis (``ckan.lib.redis.connect_to_redis()``) under a key that hashes
+all of them (:func:`fragment_key`): any change makes a new key, the old entry
+expires with its TTL (``ckanext.mogi.dcat.fragment_ttl``; 0 turns the cache
+off). Private datasets are never stored (nor shown).
+
+A dataset's graph built alone describes again every concept, agent and
+location it points to: those triples (:func:`split_shared`) are kept beside
+the fragment as N-Triples lines and written once per page, serialised
+together (:func:`shared_fragment`, cached by content).
+
+A page is then the catalogue's own graph (title, publisher, ``dcat:dataset``
+links, paging), the shared part and the datasets' fragments:
+
+* **Turtle**: each fragment is the dataset's Turtle without its ``@prefix``
+  lines (kept beside it); the page is one prefix block, the catalogue's
+  Turtle and the fragments, concatenated. A fragment whose prefixes clash
+  with the page's (rdflib made up ``ns1:`` for an unbound namespace) is
+  written as N-Triples instead, which is Turtle too.
+* **JSON-LD**: rdflib writes a graph without context as an array of node
+  objects; the page is the catalogue's and the fragments' arrays joined.
+* **RDF/XML and the others**: fragments are N-Triples, parsed into the
+  page's graph, which is serialised as today (no profile runs).
+
+Blank nodes are per dataset (rdflib names them with UUIDs), so the union is
+the graph ckanext-dcat would build for the page (each dataset's graph is
+built alone, then joined). Every graph goes through :func:`ckanext.mogi.dcat.iri.clean_graph`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from ckan import model
+from ckan.plugins import toolkit as tk
+from ckanext.dcat.processors import RDFSerializer
+from ckanext.dcat.utils import url_to_rdflib_format
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import DCAT, NamespaceManager
+from rdflib.plugins.serializers.nt import _nt_row
+from redis.exceptions import RedisError
+
+from ckanext.mogi.dcat import iri
+from ckanext.mogi.dcat.http import fingerprint
+
+log = logging.getLogger(__name__)
+
+TTL_OPTION = "ckanext.mogi.dcat.fragment_ttl"
+DEFAULT_TTL = 86_400
+KEY_PREFIX = "ckanext-mogi:dcat:fragment:"
+TURTLE, JSONLD, NTRIPLES = "turtle", "json-ld", "nt"
+_PREFIX_LINE = re.compile(r"@prefix ([^:\s]*): <([^>]*)> \.\n")
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """One dataset's RDF in the form a page of ``kind`` needs."""
+
+    ref: str
+    kind: str  # TURTLE, JSONLD or NTRIPLES
+    body: str
+    prefixes: tuple[tuple[str, str], ...] = ()
+    #: N-Triples of the shared nodes' triples (see :func:`split_shared`), and its hash.
+    shared: str = ""
+    shared_digest: str = ""
+
+    def dumps(self) -> str:
+        return json.dumps([self.ref, self.kind, self.body, self.prefixes, self.shared,
+                           self.shared_digest])
+
+    @classmethod
+    def loads(cls, text: str | bytes) -> Fragment:
+        ref, kind, body, prefixes, shared, digest = json.loads(text)
+        return cls(ref, kind, body, tuple(tuple(p) for p in prefixes), shared, digest)
+
+
+def fragment_kind(rdflib_format: str) -> str:
+    return rdflib_format if rdflib_format in (TURTLE, JSONLD) else NTRIPLES
+
+
+def split_turtle(text: str) -> tuple[tuple[tuple[str, str], ...], str]:
+    """``(prefixes, body)`` of rdflib's Turtle (its ``@prefix`` lines come first)."""
+    prefixes = []
+    position = 0
+    while match := _PREFIX_LINE.match(text, position):
+        prefixes.append((match.group(1), match.group(2)))
+        position = match.end()
+    return tuple(prefixes), text[position:].strip("\n")
+
+
+def _json_items(text: str) -> str:
+    """The node objects of rdflib's JSON-LD array, without the brackets."""
+    return text.strip()[1:-1].strip()
+
+
+def split_shared(graph: Graph, ref: URIRef) -> str:
+    """Take the triples about nodes other datasets share out of ``graph``.
+
+    Concepts, agents, locations, standards... (any IRI subject but the
+    dataset and its distributions; never a triple pointing to a blank node)
+    are described in every dataset's graph built alone: they go to the page
+    once (:func:`shared_fragment`) instead of once per dataset. Returns them
+    as N-Triples lines.
+    """
+    own = {ref, *graph.objects(ref, DCAT.distribution)}
+    shared = [triple for triple in graph
+              if type(triple[0]) is URIRef and triple[0] not in own
+              and not isinstance(triple[2], BNode)]
+    for triple in shared:
+        graph.remove(triple)
+    return "".join(sorted(_nt_row(triple) for triple in shared))
+
+
+def serialise(graph: Graph, ref: str, kind: str, shared: str = "") -> Fragment:
+    digest = hashlib.sha256(shared.encode("utf-8")).hexdigest() if shared else ""
+    if kind == TURTLE:
+        prefixes, body = split_turtle(graph.serialize(format=TURTLE))
+        return Fragment(ref, kind, body, prefixes, shared, digest)
+    if kind == JSONLD:
+        body = _json_items(graph.serialize(format=JSONLD))
+        return Fragment(ref, kind, body, (), shared, digest)
+    return Fragment(ref, kind, graph.serialize(format=NTRIPLES), (), shared, digest)
+
+
+def dataset_fragment(serializer: RDFSerializer, dataset_dict: Mapping[str, Any],
+                     kind: str, namespaces: NamespaceManager) -> Fragment:
+    graph, ref, _omitted = build_dataset_graph(serializer, dataset_dict, namespaces)
+    shared = split_shared(graph, ref)
+    return serialise(graph, str(ref), kind, shared)
+
+
+def build_dataset_graph(serializer: RDFSerializer, dataset_dict: Mapping[str, Any],
+                        namespaces: NamespaceManager | None = None,
+                        ) -> tuple[Graph, URIRef, list[iri.Omitted]]:
+    """One dataset's graph, built alone with ``serializer``'s profiles, IRIs cleaned.
+
+    ``namespaces``: a namespace manager to share with the other graphs of a
+    page. rdflib caches the prefixed names of IRIs there, which the Turtle
+    serializer would otherwise compute again for every dataset.
+    """
+    serializer.g = Graph()
+    if namespaces is not None:
+        serializer.g.namespace_manager = namespaces
+    ref = serializer.graph_from_dataset(dataset_dict)
+    omitted = iri.clean_graph(serializer.g)
+    return serializer.g, ref, omitted
+
+
+# ----------------------------------------------------------------- the cache
+
+
+def ttl() -> int:
+    return max(tk.asint(tk.config.get(TTL_OPTION, DEFAULT_TTL)), 0)
+
+
+def organisation_states() -> dict[str, str]:
+    """Digest of what the graph takes from each organisation, by id (one query)."""
+    rows = model.Session.execute(sa.text(
+        "SELECT id, md5(concat_ws('|', name, title, state, extras::text)) "
+        "FROM \"group\" WHERE is_organization"
+    ))
+    return {row[0]: row[1] for row in rows}
+
+
+def fragment_key(dataset_dict: Mapping[str, Any], kind: str, profiles: Sequence[str],
+                 organisations: Mapping[str, str], fingerprint: str) -> str:
+    org = dataset_dict.get("owner_org") or ""
+    state = repr((dataset_dict.get("id"), dataset_dict.get("metadata_modified"),
+                  org, organisations.get(org), kind, tuple(profiles), fingerprint))
+    return KEY_PREFIX + hashlib.sha256(state.encode("utf-8")).hexdigest()
+
+
+def _redis() -> Any:
+    from ckan.lib.redis import connect_to_redis
+
+    return connect_to_redis()
+
+
+def cached(keys: Sequence[str]) -> list[Fragment | None]:
+    if not keys:
+        return []
+    try:
+        values = _redis().mget(keys)
+    except RedisError as error:
+        log.warning("DCAT fragments: Redis unavailable (%s); building every dataset", error)
+        return [None] * len(keys)
+    return [_load(value) if value else None for value in values]
+
+
+def _load(value: bytes) -> Fragment | None:
+    """A stored fragment; ``None`` (rebuilt) when written by another version's layout."""
+    try:
+        return Fragment.loads(value)
+    except (ValueError, TypeError):
+        return None
+
+
+def store(entries: Iterable[tuple[str, Fragment]], seconds: int) -> None:
+    try:
+        pipeline = _redis().pipeline(transaction=False)
+        for key, fragment in entries:
+            pipeline.set(key, fragment.dumps(), ex=seconds)
+        pipeline.execute()
+    except RedisError as error:
+        log.warning("DCAT fragments: could not store (%s)", error)
+
+
+def clear() -> int:
+    """Delete every cached fragment (benchmarks, tests, a profile change); how many."""
+    client = _redis()
+    removed = 0
+    batch: list[bytes] = []
+    for key in client.scan_iter(match=KEY_PREFIX + "*", count=1000):
+        batch.append(key)
+        if len(batch) >= 1000:
+            removed += client.delete(*batch)
+            batch = []
+    if batch:
+        removed += client.delete(*batch)
+    return removed
+
+
+# ------------------------------------------------------------------ the page
+
+
+def _public(dataset_dict: Mapping[str, Any]) -> bool:
+    return not dataset_dict.get("private") and dataset_dict.get("state", "active") == "active"
+
+
+def dataset_fragments(serializer: RDFSerializer, dataset_dicts: Sequence[Mapping[str, Any]],
+                      kind: str, profiles: Sequence[str]) -> list[Fragment]:
+    """Each public dataset's fragment, from the cache or built (and cached)."""
+    seconds = ttl()
+    namespaces = NamespaceManager(Graph(), bind_namespaces="core")
+    if not seconds:
+        return [dataset_fragment(serializer, d, kind, namespaces) for d in dataset_dicts]
+    organisations = organisation_states()
+    code = fingerprint()
+    keys = [fragment_key(d, kind, profiles, organisations, code) for d in dataset_dicts]
+    found = cached(keys)
+    fresh: list[tuple[str, Fragment]] = []
+    result = []
+    for key, fragment, dataset_dict in zip(keys, found, dataset_dicts, strict=True):
+        if fragment is None:
+            fragment = dataset_fragment(serializer, dataset_dict, kind, namespaces)
+            fresh.append((key, fragment))
+        result.append(fragment)
+    if fresh:
+        store(fresh, seconds)
+    return result
+
+
+def shared_fragment(fragments: Sequence[Fragment], catalog: Graph, kind: str,
+                    profiles: Sequence[str]) -> Fragment:
+    """The shared nodes' triples of a page's datasets, once, serialised with the
+    catalogue's prefixes; cached by content (the hashes of the datasets' shared
+    parts: the same set gives the same text)."""
+    digests = sorted({fragment.shared_digest for fragment in fragments} - {""})
+    if not digests:
+        return Fragment("", kind, "")
+    seconds = ttl()
+    digest = hashlib.sha256(repr((kind, tuple(profiles), fingerprint(), digests))
+                            .encode("utf-8")).hexdigest()
+    key = f"{KEY_PREFIX}shared:{digest}"
+    found = cached([key])[0] if seconds else None
+    if found is not None:
+        return found
+    graph = Graph(bind_namespaces="none")
+    for prefix, namespace in catalog.namespaces():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    lines = {line for fragment in fragments for line in fragment.shared.splitlines()}
+    graph.parse(data="\n".join(lines), format=NTRIPLES)
+    fragment = serialise(graph, "", kind)
+    if seconds:
+        store([(key, fragment)], seconds)
+    return fragment
+
+
+def _as_ntriples(fragment: Fragment) -> str:
+    prefixes = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in fragment.prefixes)
+    graph = Graph().parse(data=prefixes + fragment.body, format=TURTLE)
+    return graph.serialize(format=NTRIPLES)
+
+
+def _turtle_page(catalog: Graph, fragments: Sequence[Fragment]) -> str:
+    prefixes, body = split_turtle(catalog.serialize(format=TURTLE))
+    bound = dict(prefixes)
+    parts = [body]
+    for fragment in fragments:
+        if all(bound.get(prefix, namespace) == namespace
+               for prefix, namespace in fragment.prefixes):
+            bound.update(fragment.prefixes)
+            parts.append(fragment.body)
+        else:
+            parts.append(_as_ntriples(fragment))
+    head = "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in bound.items())
+    return head + "\n" + "\n\n".join(parts) + "\n"
+
+
+def _jsonld_page(catalog: Graph, fragments: Sequence[Fragment]) -> str:
+    items = [_json_items(catalog.serialize(format=JSONLD))]
+    items.extend(fragment.body for fragment in fragments)
+    return "[\n" + ",\n".join(item for item in items if item) + "\n]"
+
+
+def serialize_catalog(dataset_dicts: Sequence[Mapping[str, Any]], fmt: str | None,
+                      profiles: Sequence[str] | None,
+                      pagination_info: Mapping[str, Any] | None) -> str:
+    """The catalogue page, as ckanext-dcat's ``RDFSerializer.serialize_catalog``."""
+    serializer = RDFSerializer(profiles=list(profiles) if profiles else None)
+    names = tuple(f"{profile.__module__}.{profile.__name__}" for profile in serializer._profiles)
+    rdflib_format = url_to_rdflib_format(fmt or "xml")
+    kind = fragment_kind(rdflib_format)
+    public = [d for d in dataset_dicts if _public(d)]
+    catalog_ref = serializer.graph_from_catalog({})
+    catalog = serializer.g
+    datasets = dataset_fragments(serializer, public, kind, names)
+    fragments = [shared_fragment(datasets, catalog, kind, names), *datasets]
+
+    serializer.g = catalog
+    for dataset_dict, fragment in zip(public, datasets, strict=True):
+        dataset_ref = URIRef(fragment.ref)
+        if not serializer._add_source_catalog(catalog_ref, dataset_dict, dataset_ref):
+            serializer.g.add((catalog_ref, DCAT.dataset, dataset_ref))
+    if pagination_info:
+        serializer._add_pagination_triples(pagination_info)
+    iri.clean_graph(catalog)
+    if kind == TURTLE:
+        return _turtle_page(catalog, fragments)
+    if kind == JSONLD:
+        return _jsonld_page(catalog, fragments)
+    for fragment in fragments:
+        catalog.parse(data=fragment.body, format=NTRIPLES)
+    return catalog.serialize(format=rdflib_format)
+
+
+def serialize_dataset(dataset_dict: Mapping[str, Any], fmt: str | None,
+                      profiles: Sequence[str] | None) -> str:
+    """One dataset's RDF, as ``RDFSerializer.serialize_dataset`` but IRIs cleaned."""
+    serializer = RDFSerializer(profiles=list(profiles) if profiles else None)
+    graph, _ref, _omitted = build_dataset_graph(serializer, dataset_dict)
+    rdflib_format = url_to_rdflib_format(fmt or "xml")
+    if rdflib_format == JSONLD:
+        return graph.serialize(format=JSONLD, auto_compact=True)
+    return graph.serialize(format=rdflib_format)
