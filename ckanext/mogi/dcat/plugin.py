@@ -23,7 +23,7 @@ import ckan.plugins as p
 from flask import Blueprint
 
 from ckanext.mogi.config import declarations
-from ckanext.mogi.dcat import catalogue, freshness, http
+from ckanext.mogi.dcat import catalogue, freshness, http, seams
 
 PUBLIC_ONLY = "capacity:public"
 
@@ -67,6 +67,7 @@ class MogiDcatPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurable)
 
     def configure(self, config: Any) -> None:
+        seams.check()
         # When datasets enter or leave the public catalogue (its validators).
         freshness.install_session_hooks()
 
