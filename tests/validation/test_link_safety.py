@@ -38,6 +38,16 @@ def shown(resource: dict[str, Any]) -> dict[str, Any]:
     return helpers.call_action("resource_validation_show", resource_id=resource["id"])
 
 
+def refused_on_the_port(resource: dict[str, Any], url: str) -> dict[str, Any]:
+    """The record of a link refused for its port (the default ports: 80, 443)."""
+    record = shown(resource)
+    assert record["status"] == "error"
+    assert record["error"]["message"] == (
+        f"Não foi possível baixar a tabela em {url}: O link usa uma porta de rede que o "
+        "portal não acessa (permitidas: 80, 443).")
+    return record
+
+
 def report_text(app, sysadmin, dataset: dict, resource: dict) -> str:
     body = app.get(f"/dataset/{dataset['name']}/resource/{resource['id']}/validacao",
                    headers={"Authorization": sysadmin["token"]}, status=200).body
@@ -54,11 +64,7 @@ def test_the_portal_api_linked_as_a_table_is_refused_with_the_default_settings(
 
     validation_worker()
 
-    record = shown(resource)
-    assert record["status"] == "error"
-    assert record["error"]["message"] == (
-        f"Não foi possível baixar a tabela em {url}: O link usa uma porta de rede que o "
-        "portal não acessa (permitidas: 80, 443).")
+    record = refused_on_the_port(resource, url)
     assert "segredo_interno" not in json.dumps(record)
     assert server.requests == []
 
@@ -150,11 +156,7 @@ def test_a_port_not_allowed_is_refused_even_on_a_trusted_host(
 
     validation_worker()
 
-    record = shown(resource)
-    assert record["status"] == "error"
-    assert record["error"]["message"] == (
-        f"Não foi possível baixar a tabela em {url}: O link usa uma porta de rede que o "
-        "portal não acessa (permitidas: 80, 443).")
+    refused_on_the_port(resource, url)
     assert server.requests == []
 
 
