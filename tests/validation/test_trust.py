@@ -281,3 +281,21 @@ def test_a_live_job_is_left_alone(new_dataset, upload_table, validation_worker, 
     assert reconcile.reconcile().requeued == []  # still queued: alive
     assert ckan_jobs.get_queue(toolkit.config["ckanext.mogi.validation.queue"]).count == 1
     assert jobs.job_id(vmodel.latest(table["id"]) or {}).startswith("mogi-validation-")
+
+
+@pytest.mark.ckan_config("ckanext.mogi.validation.reconcile_grace", "0")
+def test_a_table_whose_record_was_deleted_is_checked_again(
+        app, new_dataset, upload_table, validation_worker):
+    """Without a record the file is held, and no job would ever clear it."""
+    dataset = new_dataset("registro-apagado", private=False)
+    table = upload_table(dataset, UNITS, "unidades.csv")
+    validation_worker()
+    helpers.call_action("resource_validation_delete", resource_id=table["id"])
+    assert status_of(table) is None
+    app.get(url(dataset, table), status=403)
+
+    assert reconcile.reconcile().requeued == [table["id"]]
+    validation_worker()
+
+    assert status_of(table) == "success"
+    assert app.get(url(dataset, table)).data == UNITS.encode()

@@ -140,6 +140,22 @@ def pending_before(moment: datetime.datetime) -> list[dict[str, Any]]:
     return [dict(row._mapping) for row in model.Session.execute(query)]
 
 
+def unrecorded_resources() -> list[model.Resource]:
+    """Active resources of active datasets that have no validation record at all
+    (validated before this plugin was enabled, or whose record was deleted)."""
+    t = validation_table
+    return (
+        model.Session.query(model.Resource)
+        .join(model.Package, model.Package.id == model.Resource.package_id)
+        .filter(
+            model.Resource.state == "active",
+            model.Package.state == "active",
+            ~sa.exists().where(t.c.resource_id == model.Resource.id),
+        )
+        .all()
+    )
+
+
 def update(record_id: str, **values: Any) -> None:
     t = validation_table
     model.Session.execute(t.update().where(t.c.id == record_id).values(**values))

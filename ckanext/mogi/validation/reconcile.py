@@ -18,6 +18,9 @@ and asks rq about the job of that run (its id is derived from the record, see
   after ``ckanext.mogi.validation.max_attempts`` attempts, ends in status
   ``error`` with a Portuguese message (the file stays held).
 
+A table with no record at all (uploaded before the plugin was enabled, or
+whose record staff deleted) is held too, so it is scheduled as well.
+
 It runs when the validation worker starts and then on a schedule
 (:mod:`.worker`), and on demand (``ckan mogi validation reconcile``).
 """
@@ -93,9 +96,23 @@ def reconcile(*, grace_seconds: int | None = None, max_attempts: int | None = No
     try:
         for record in vmodel.pending_before(moment):
             _reconcile_one(record, max_attempts, summary)
+        for res in vmodel.unrecorded_resources():
+            _schedule_unrecorded(res, summary)
     finally:
         model.Session.remove()
     return summary
+
+
+def _schedule_unrecorded(res: model.Resource, summary: Summary) -> None:
+    """A table with no record is held with no job to clear it: schedule its check."""
+    data = jobs.resource_dict(res)
+    if not jobs.table_format(data):
+        return
+    record = vmodel.start(res.id, jobs.fingerprint(data), jobs.options_of(data))
+    jobs.set_status(res, "created")
+    model.Session.commit()
+    jobs.enqueue(res.id, jobs.job_id(record))
+    summary.requeued.append(res.id)
 
 
 def _reconcile_one(record: dict[str, Any], max_attempts: int, summary: Summary) -> None:
