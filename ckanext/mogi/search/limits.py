@@ -20,7 +20,7 @@ see the theme's ``mogi/snippets/search_error.html``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import suppress
 from typing import Any
 
@@ -108,26 +108,24 @@ def _check_start(params: Mapping[str, Any]) -> int:
 
 def check_action_params(data_dict: Mapping[str, Any]) -> None:
     """Refuse, with a message, ``package_search`` parameters that would fail later."""
-    for field in BOOLEAN_PARAMS:
-        value = data_dict.get(field)
-        if value is None:
-            continue
-        try:
-            asbool(value)
-        except ValueError as error:
-            raise SearchParameterError(field, _(
-                '"{field}" must be true or false.').format(field=field)) from error
+    _check_parsed(data_dict, BOOLEAN_PARAMS, asbool, _('"{field}" must be true or false.'))
     _check_text(data_dict, QUERY_PARAMS)
-    for field in INTEGER_PARAMS:
+    # CKAN's schema fails on "" (a 500).
+    _check_parsed(data_dict, INTEGER_PARAMS, int, _('"{field}" must be a whole number.'))
+    _check_start(data_dict)
+
+
+def _check_parsed(data_dict: Mapping[str, Any], fields: Iterable[str],
+                  parse: Callable[[Any], Any], message: str) -> None:
+    """Each of ``fields`` that is present must parse, else ``message`` on it."""
+    for field in fields:
         value = data_dict.get(field)
         if value is None:
             continue
         try:
-            int(value)
-        except (TypeError, ValueError) as error:  # CKAN's schema fails on "" (500)
-            raise SearchParameterError(field, _('"{field}" must be a whole number.').format(
-                field=field)) from error
-    _check_start(data_dict)
+            parse(value)
+        except (TypeError, ValueError) as error:
+            raise SearchParameterError(field, message.format(field=field)) from error
 
 
 def check_solr_params(solr: Mapping[str, Any]) -> None:
