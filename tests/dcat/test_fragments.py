@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from ckan.lib import jobs
+from ckan.lib.redis import connect_to_redis
 from ckan.tests import helpers
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
@@ -37,6 +41,22 @@ def create(sysadmin, organization):
         return helpers.call_action("package_create", context={"user": sysadmin["name"]},
                                    **data)
     return build
+
+
+@pytest.fixture
+def fragment_worker(ckan_config, monkeypatch) -> Iterator[Callable[[], None]]:
+    """Fragment fill jobs go to a queue of this test; calling the value runs a
+    real CKAN job worker on it in burst mode (what `make run`'s worker does)."""
+    queue = f"mogi-dcat-test-{uuid.uuid4().hex[:12]}"
+    monkeypatch.setitem(ckan_config, fragments.QUEUE_OPTION, queue)
+    yield lambda: jobs.Worker([queue]).work(burst=True)
+    jobs.get_queue(queue).delete(delete_jobs=True)
+
+
+def _fragment_keys() -> list[bytes]:
+    """The datasets' fragments in Redis (not the pages' shared parts)."""
+    return [key for key in connect_to_redis().scan_iter(match=fragments.KEY_PREFIX + "*")
+            if b":shared:" not in key]
 
 
 def _parse(app, url: str, fmt: str) -> Graph:
@@ -104,19 +124,55 @@ def test_iri_rules():
         assert iri.to_iri(bad) is None, bad
 
 
-def test_private_datasets_never_enter_the_cache(app, create):
+def test_private_datasets_never_enter_the_cache(app, create, fragment_worker):
     fragments.clear()
     create("publico")
     create("sigiloso", title="Sigiloso", private=True)
     graph = _parse(app, "/catalog.ttl", "ttl")
     assert len(set(graph.subjects(DCTERMS.title, None))) >= 1
     assert "Sigiloso" not in graph.serialize(format="turtle")
-    from ckan.lib.redis import connect_to_redis
+    fragment_worker()
 
     # One dataset fragment (the public one) and the page's shared part.
     keys = list(connect_to_redis().scan_iter(match=fragments.KEY_PREFIX + "*"))
-    assert len([key for key in keys if b":shared:" not in key]) == 1
+    assert len(_fragment_keys()) == 1
     assert "Sigiloso" not in b"".join(connect_to_redis().mget(keys)).decode()
+
+
+def test_a_dataset_made_private_before_the_fill_is_left_out(app, sysadmin, create,
+                                                            fragment_worker):
+    fragments.clear()
+    create("publico")
+    secret = create("logo-sigiloso", title="Logo sigiloso")
+    assert "Logo sigiloso" in app.get("/catalog.ttl").get_data(as_text=True)
+    helpers.call_action("package_patch", context={"user": sysadmin["name"]},
+                        id=secret["id"], private=True)
+    fragment_worker()
+    assert len(_fragment_keys()) == 1
+    stored = b"".join(connect_to_redis().mget(_fragment_keys())).decode()
+    assert "Logo sigiloso" not in stored
+    assert "Logo sigiloso" not in app.get("/catalog.ttl").get_data(as_text=True)
+
+
+def test_a_cold_page_is_served_whole_and_its_fragments_written_after(app, create,
+                                                                    fragment_worker,
+                                                                    ckan_config):
+    """The first visit builds the page as ckanext-dcat does and queues one job;
+    visits before the job runs queue nothing more; after it, the page is warm."""
+    for number in range(3):
+        create(f"conjunto-{number}", title=f"Conjunto {number}")
+    fragments.clear()
+    queue = jobs.get_queue(ckan_config[fragments.QUEUE_OPTION])
+    first = _parse(app, "/catalog.ttl", "ttl")
+    second = _parse(app, "/catalog.ttl", "ttl")
+    assert queue.count == 1
+    assert _fragment_keys() == []
+    fragment_worker()
+    assert len(_fragment_keys()) == 3
+    warm = _parse(app, "/catalog.ttl", "ttl")
+    assert queue.count == 0
+    assert isomorphic(first, second)
+    assert isomorphic(first, warm)
 
 
 def _stock_page(app, fmt: str) -> Graph:
@@ -129,10 +185,15 @@ def _stock_page(app, fmt: str) -> Graph:
     return Graph().parse(data=stock, format=FORMATS[fmt])
 
 
-def test_organisation_change_reaches_cached_pages(app, sysadmin, organization, create):
+def test_organisation_change_reaches_cached_pages(app, sysadmin, organization, create,
+                                                 fragment_worker):
     """An organisation edit leaves metadata_modified alone but changes the publisher."""
+    fragments.clear()
     create("publico")
-    before = _parse(app, "/catalog.ttl", "ttl")  # fragments cached
+    _parse(app, "/catalog.ttl", "ttl")
+    fragment_worker()
+    before = _parse(app, "/catalog.ttl", "ttl")  # from the cached fragments
+    assert len(_fragment_keys()) == 1
     helpers.call_action("organization_patch", context={"user": sysadmin["name"]},
                         id=organization["id"], tipo="empresa_publica")
     after = _parse(app, "/catalog.ttl", "ttl")
@@ -143,13 +204,16 @@ def test_organisation_change_reaches_cached_pages(app, sysadmin, organization, c
 
 
 @pytest.mark.parametrize("fmt", ["ttl", "jsonld", "xml"])
-def test_cached_page_is_the_same_graph(app, create, fmt):
-    """Cold (fragments built), warm (from Redis) and ckanext-dcat's own route agree."""
+def test_cached_page_is_the_same_graph(app, create, fmt, fragment_worker):
+    """Cold (built whole), warm (from the fragments in Redis) and ckanext-dcat's
+    own route agree."""
     for number in range(3):
         create(f"conjunto-{number}", title=f"Conjunto {number}",
                temas=["saude", "educacao"][: number % 2 + 1])
     fragments.clear()
     cold = _parse(app, f"/catalog.{fmt}", fmt)
+    fragment_worker()
+    assert len(_fragment_keys()) == 3
     warm = _parse(app, f"/catalog.{fmt}", fmt)
     stock_graph = _stock_page(app, fmt)
     assert len(set(cold.subjects(None, DCAT.Dataset))) == 3

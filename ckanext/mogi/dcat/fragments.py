@@ -13,8 +13,9 @@ location it points to: those triples (:func:`split_shared`) are kept beside
 the fragment as N-Triples lines and written once per page, serialised
 together (:func:`shared_fragment`, cached by content).
 
-A page is then the catalogue's own graph (title, publisher, ``dcat:dataset``
-links, paging), the shared part and the datasets' fragments:
+A page whose datasets all have a fragment (*warm*) is then the catalogue's
+own graph (title, publisher, ``dcat:dataset`` links, paging), the shared part
+and the datasets' fragments:
 
 * **Turtle**: each fragment is the dataset's Turtle without its ``@prefix``
   lines (kept beside it); the page is one prefix block, the catalogue's
@@ -26,6 +27,14 @@ links, paging), the shared part and the datasets' fragments:
 * **RDF/XML and the others**: fragments are N-Triples, parsed into the
   page's graph, which is serialised as today (no profile runs).
 
+A page with a dataset missing from the cache (*cold*) is built as
+ckanext-dcat builds it: every dataset's graph added to the catalogue's, one
+serialisation, so a harvester's first visit costs what it costs without a
+cache. Writing the fragments (a serialisation per dataset) would nearly double
+that; a background job (:func:`fill`, queue ``ckanext.mogi.dcat.fragment_queue``)
+writes them instead, after the page is served. A lost job only leaves the
+page cold: the next visit queues it again.
+
 Blank nodes are per dataset (rdflib names them with UUIDs), so the union is
 the graph ckanext-dcat would build for the page (each dataset's graph is
 built alone, then joined). Every graph goes through :func:`ckanext.mogi.dcat.iri.clean_graph`.
@@ -33,6 +42,7 @@ built alone, then joined). Every graph goes through :func:`ckanext.mogi.dcat.iri
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -58,6 +68,9 @@ log = logging.getLogger(__name__)
 
 TTL_OPTION = "ckanext.mogi.dcat.fragment_ttl"
 DEFAULT_TTL = 86_400
+QUEUE_OPTION = "ckanext.mogi.dcat.fragment_queue"
+#: Seconds a fill job may run (rq kills it past that; the page just stays cold).
+JOB_TIMEOUT = 600
 KEY_PREFIX = "ckanext-mogi:dcat:fragment:"
 TURTLE, JSONLD, NTRIPLES = "turtle", "json-ld", "nt"
 _PREFIX_LINE = re.compile(r"@prefix ([^:\s]*): <([^>]*)> \.\n")
@@ -164,20 +177,37 @@ def ttl() -> int:
     return max(tk.asint(tk.config.get(TTL_OPTION, DEFAULT_TTL)), 0)
 
 
-def organisation_states() -> dict[str, str]:
-    """Digest of what the graph takes from each organisation, by id (one query)."""
-    rows = model.Session.execute(sa.text(
-        "SELECT id, md5(concat_ws('|', name, title, state, extras::text)) "
-        "FROM \"group\" WHERE is_organization"
-    ))
-    return {row[0]: row[1] for row in rows}
+@dataclass(frozen=True)
+class Organisations:
+    """What the graphs take from the organisations, by id, read in one query:
+    a digest of it (for the cache keys) and the ``tipo`` (scheming keeps it in
+    the group's extras, which the dataset's ``organization`` leaves out)."""
+
+    digests: Mapping[str, str]
+    types: Mapping[str, str | None]
+
+    @classmethod
+    def read(cls) -> Organisations:
+        rows = model.Session.execute(sa.text(
+            "SELECT id, md5(concat_ws('|', name, title, state, extras::text)), "
+            "extras::json ->> 'tipo' FROM \"group\" WHERE is_organization"
+        )).fetchall()
+        return cls({row[0]: row[1] for row in rows}, {row[0]: row[2] for row in rows})
+
+    def complete(self, dataset_dict: Mapping[str, Any]) -> Mapping[str, Any]:
+        """``dataset_dict`` with its organisation's ``tipo``, so that the profile
+        need not read it once per dataset."""
+        org = dataset_dict.get("organization")
+        if not org or org.get("tipo") or not self.types.get(org.get("id")):
+            return dataset_dict
+        return {**dataset_dict, "organization": {**org, "tipo": self.types[org["id"]]}}
 
 
 def fragment_key(dataset_dict: Mapping[str, Any], kind: str, profiles: Sequence[str],
-                 organisations: Mapping[str, str], fingerprint: str) -> str:
+                 organisations: Organisations, fingerprint: str) -> str:
     org = dataset_dict.get("owner_org") or ""
     state = repr((dataset_dict.get("id"), dataset_dict.get("metadata_modified"),
-                  org, organisations.get(org), kind, tuple(profiles), fingerprint))
+                  org, organisations.digests.get(org), kind, tuple(profiles), fingerprint))
     return KEY_PREFIX + hashlib.sha256(state.encode("utf-8")).hexdigest()
 
 
@@ -238,27 +268,8 @@ def _public(dataset_dict: Mapping[str, Any]) -> bool:
     return not dataset_dict.get("private") and dataset_dict.get("state", "active") == "active"
 
 
-def dataset_fragments(serializer: RDFSerializer, dataset_dicts: Sequence[Mapping[str, Any]],
-                      kind: str, profiles: Sequence[str]) -> list[Fragment]:
-    """Each public dataset's fragment, from the cache or built (and cached)."""
-    seconds = ttl()
-    namespaces = NamespaceManager(Graph(), bind_namespaces="core")
-    if not seconds:
-        return [dataset_fragment(serializer, d, kind, namespaces) for d in dataset_dicts]
-    organisations = organisation_states()
-    code = fingerprint()
-    keys = [fragment_key(d, kind, profiles, organisations, code) for d in dataset_dicts]
-    found = cached(keys)
-    fresh: list[tuple[str, Fragment]] = []
-    result = []
-    for key, fragment, dataset_dict in zip(keys, found, dataset_dicts, strict=True):
-        if fragment is None:
-            fragment = dataset_fragment(serializer, dataset_dict, kind, namespaces)
-            fresh.append((key, fragment))
-        result.append(fragment)
-    if fresh:
-        store(fresh, seconds)
-    return result
+def _profile_names(serializer: RDFSerializer) -> tuple[str, ...]:
+    return tuple(f"{profile.__module__}.{profile.__name__}" for profile in serializer._profiles)
 
 
 def shared_fragment(fragments: Sequence[Fragment], catalog: Graph, kind: str,
@@ -314,25 +325,22 @@ def _jsonld_page(catalog: Graph, fragments: Sequence[Fragment]) -> str:
     return "[\n" + ",\n".join(item for item in items if item) + "\n]"
 
 
-def serialize_catalog(dataset_dicts: Sequence[Mapping[str, Any]], fmt: str | None,
-                      profiles: Sequence[str] | None,
-                      pagination_info: Mapping[str, Any] | None) -> str:
-    """The catalogue page, as ckanext-dcat's ``RDFSerializer.serialize_catalog``."""
-    serializer = RDFSerializer(profiles=list(profiles) if profiles else None)
-    names = tuple(f"{profile.__module__}.{profile.__name__}" for profile in serializer._profiles)
-    rdflib_format = url_to_rdflib_format(fmt or "xml")
-    kind = fragment_kind(rdflib_format)
-    public = [d for d in dataset_dicts if _public(d)]
-    catalog_ref = serializer.graph_from_catalog({})
-    catalog = serializer.g
-    datasets = dataset_fragments(serializer, public, kind, names)
-    fragments = [shared_fragment(datasets, catalog, kind, names), *datasets]
+def _link(serializer: RDFSerializer, catalog_ref: URIRef, dataset_dict: Mapping[str, Any],
+          dataset_ref: URIRef) -> None:
+    if not serializer._add_source_catalog(catalog_ref, dataset_dict, dataset_ref):
+        serializer.g.add((catalog_ref, DCAT.dataset, dataset_ref))
 
-    serializer.g = catalog
-    for dataset_dict, fragment in zip(public, datasets, strict=True):
-        dataset_ref = URIRef(fragment.ref)
-        if not serializer._add_source_catalog(catalog_ref, dataset_dict, dataset_ref):
-            serializer.g.add((catalog_ref, DCAT.dataset, dataset_ref))
+
+def _fragment_page(serializer: RDFSerializer, catalog_ref: URIRef,
+                   dataset_dicts: Sequence[Mapping[str, Any]], datasets: Sequence[Fragment],
+                   kind: str, rdflib_format: str,
+                   pagination_info: Mapping[str, Any] | None) -> str:
+    """A warm page: the catalogue's graph and the datasets' cached fragments."""
+    catalog = serializer.g
+    fragments = [shared_fragment(datasets, catalog, kind, _profile_names(serializer)),
+                 *datasets]
+    for dataset_dict, fragment in zip(dataset_dicts, datasets, strict=True):
+        _link(serializer, catalog_ref, dataset_dict, URIRef(fragment.ref))
     if pagination_info:
         serializer._add_pagination_triples(pagination_info)
     iri.clean_graph(catalog)
@@ -343,6 +351,121 @@ def serialize_catalog(dataset_dicts: Sequence[Mapping[str, Any]], fmt: str | Non
     for fragment in fragments:
         catalog.parse(data=fragment.body, format=NTRIPLES)
     return catalog.serialize(format=rdflib_format)
+
+
+def _one_graph_page(serializer: RDFSerializer, catalog_ref: URIRef,
+                    dataset_dicts: Sequence[Mapping[str, Any]], organisations: Organisations,
+                    rdflib_format: str, pagination_info: Mapping[str, Any] | None) -> str:
+    """A cold page, built as ckanext-dcat builds it: one graph, one serialisation."""
+    for dataset_dict in dataset_dicts:
+        dataset_ref = serializer.graph_from_dataset(organisations.complete(dataset_dict))
+        _link(serializer, catalog_ref, dataset_dict, dataset_ref)
+    if pagination_info:
+        serializer._add_pagination_triples(pagination_info)
+    iri.clean_graph(serializer.g)
+    return serializer.g.serialize(format=rdflib_format)
+
+
+def serialize_catalog(dataset_dicts: Sequence[Mapping[str, Any]], fmt: str | None,
+                      profiles: Sequence[str] | None,
+                      pagination_info: Mapping[str, Any] | None) -> str:
+    """The catalogue page, as ckanext-dcat's ``RDFSerializer.serialize_catalog``:
+    from the cached fragments when every dataset has one, else built whole (and
+    the missing fragments queued, see :func:`schedule_fill`)."""
+    serializer = RDFSerializer(profiles=list(profiles) if profiles else None)
+    rdflib_format = url_to_rdflib_format(fmt or "xml")
+    kind = fragment_kind(rdflib_format)
+    public = [d for d in dataset_dicts if _public(d)]
+    catalog_ref = serializer.graph_from_catalog({})
+    organisations = Organisations.read()
+    if ttl():
+        names = _profile_names(serializer)
+        code = fingerprint()
+        keys = [fragment_key(d, kind, names, organisations, code) for d in public]
+        found = cached(keys)
+        missing = [key for key, fragment in zip(keys, found, strict=True) if fragment is None]
+        if not missing:
+            return _fragment_page(serializer, catalog_ref, public, found,  # type: ignore[arg-type]
+                                  kind, rdflib_format, pagination_info)
+        schedule_fill([d["id"] for d in public], missing, kind, profiles)
+    return _one_graph_page(serializer, catalog_ref, public, organisations, rdflib_format,
+                           pagination_info)
+
+
+# --------------------------------------------------------- the background fill
+
+
+def schedule_fill(dataset_ids: Sequence[str], missing: Sequence[str], kind: str,
+                  profiles: Sequence[str] | None) -> None:
+    """Queue :func:`fill` for a page's public ``dataset_ids``, of which the
+    fragment keys ``missing`` are not cached; not again while the job for the
+    same versions of them (its id hashes those keys) waits or runs."""
+    from ckan.lib.jobs import get_queue
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job, JobStatus
+
+    digest = hashlib.sha256(repr((kind, sorted(missing))).encode("utf-8")).hexdigest()[:40]
+    job_id = f"mogi-dcat-fragments-{digest}"
+    queue = tk.config.get(QUEUE_OPTION) or "default"
+    try:
+        with contextlib.suppress(NoSuchJobError):
+            status = Job.fetch(job_id, connection=get_queue(queue).connection).get_status()
+            if status in (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED,
+                          JobStatus.SCHEDULED):
+                return  # already on its way
+        tk.enqueue_job(fill, [list(dataset_ids), kind, list(profiles) if profiles else None],
+                       title=f"DCAT fragments ({len(missing)} datasets)", queue=queue,
+                       rq_kwargs={"job_id": job_id, "timeout": JOB_TIMEOUT})
+    except RedisError as error:
+        log.warning("DCAT fragments: could not queue the fill job (%s)", error)
+
+
+#: Ids per search of :func:`public_datasets` (the query stays under the search's length limit).
+_IDS_PER_SEARCH = 40
+
+
+def public_datasets(dataset_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """The search's dicts (as a page has them) of those of ``dataset_ids`` that
+    are public now."""
+    search = tk.get_action("package_search")
+    found = []
+    for start in range(0, len(dataset_ids), _IDS_PER_SEARCH):
+        chunk = dataset_ids[start:start + _IDS_PER_SEARCH]
+        ids = " OR ".join(f'"{dataset_id}"' for dataset_id in chunk)
+        found.extend(search({"ignore_auth": True}, {
+            "fq": f"capacity:public AND id:({ids})", "rows": len(chunk),
+            "include_private": False, "include_drafts": False,
+        })["results"])
+    return [d for d in found if _public(d)]
+
+
+def fill(dataset_ids: Sequence[str], kind: str, profiles: Sequence[str] | None) -> int:
+    """The background job: write the fragments of a page's ``dataset_ids`` that
+    are public (read again now: a dataset made private since is left out) and
+    not cached yet, and the page's shared part. How many fragments it wrote."""
+    seconds = ttl()
+    if not seconds:
+        return 0
+    serializer = RDFSerializer(profiles=list(profiles) if profiles else None)
+    names = _profile_names(serializer)
+    serializer.graph_from_catalog({})
+    catalog = serializer.g
+    datasets = public_datasets(list(dataset_ids))
+    organisations = Organisations.read()
+    code = fingerprint()
+    keys = [fragment_key(d, kind, names, organisations, code) for d in datasets]
+    namespaces = NamespaceManager(Graph(), bind_namespaces="core")
+    result: list[Fragment] = []
+    fresh: list[tuple[str, Fragment]] = []
+    for key, fragment, dataset_dict in zip(keys, cached(keys), datasets, strict=True):
+        if fragment is None:
+            fragment = dataset_fragment(serializer, organisations.complete(dataset_dict),
+                                        kind, namespaces)
+            fresh.append((key, fragment))
+        result.append(fragment)
+    store(fresh, seconds)
+    shared_fragment(result, catalog, kind, names)
+    return len(fresh)
 
 
 def serialize_dataset(dataset_dict: Mapping[str, Any], fmt: str | None,
