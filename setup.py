@@ -72,6 +72,9 @@ setup(
             "migration/*/README",
             "*/README.md",
             "migration/*/script.py.mako",
+            # Word lists and format aliases (data, not code).
+            "common/data/*.yaml",
+            "validation/data/*.yaml",
         ],
         "ckanext.mogi.schemas": ["**/*"],
         "ckanext.mogi.i18n": ["**/*.po", "**/*.pot"],

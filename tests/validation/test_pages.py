@@ -141,6 +141,18 @@ def test_report_page_shows_summary_errors_dialect_and_lgpd_in_portuguese(app, ad
     assert page.find("form", class_="mogi-form-justificativa") is None
 
 
+def test_report_page_in_english_shows_the_report_in_english(app, add_table):
+    dataset, resource = add_table("folha-fevereiro", FAILED_TABLE, justified=True,
+                                  schema=json.dumps(FAILED_SCHEMA))
+
+    text = text_of(app.get("/en" + report_path(dataset, resource), status=200).body)
+
+    assert "Wrong data type" in text and "Tipo de dado incorreto" not in text
+    assert ('Row 5, column "data_pagamento": "31/02/2024" is not a valid date in the '
+            "format dd/mm/yyyy.") in text
+    assert 'The column "cpf" holds full CPF in 6 row(s).' in text
+
+
 def test_report_page_explains_a_rejected_html_file(app, add_table):
     with open(HTML_AS_CSV, encoding="utf-8", errors="replace") as html:
         dataset, resource = add_table("convenios", html.read())

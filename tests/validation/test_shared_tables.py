@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from ckanext.mogi.common.i18n import translate
 from ckanext.mogi.validation.dialect import Dialect
 from ckanext.mogi.validation.engine import iter_rows
 from ckanext.mogi.validation.pipeline import Outcome, validate_file
@@ -60,7 +61,7 @@ def test_every_table_gets_a_verdict_and_a_portuguese_report(outcomes, path):
     rendered = render(outcome.report, outcome.lgpd)
     assert rendered["valid"] is (outcome.status == "success")
     assert {item["label"] for item in rendered["summary"]["by_type"]} <= {
-        entry["label"] for entry in TEXTS.values() if "label" in entry}
+        translate(entry["label"]) for entry in TEXTS.values() if "label" in entry}
     for error in rendered["errors"]:
         assert error["label"] and error["message"]
         assert " in row " not in error["message"]  # frictionless' English wording

@@ -7,7 +7,7 @@ and the blocking check chained onto the actions that can publish a dataset.
      "error", "lgpd": {"findings": [...]}, "dialect", "inferred_schema",
      "options", "justification"}
 
-``error`` is ckanext-validation's ``{"message": "..."}`` (Portuguese) or None;
+``error`` is ckanext-validation's ``{"message": "..."}`` (in the site's language) or None;
 ``justification`` is the LGPD justification recorded for the current file
 (``{"user", "created", "legal_basis", "legal_basis_label", "text"}``) or None.
 """
@@ -21,11 +21,9 @@ from ckan import model
 from ckan.lib import search
 from ckan.plugins import toolkit
 
-from ckanext.mogi.schema import vocabularies
-from ckanext.mogi.validation import blocking, jobs
+from ckanext.mogi.common import formats
+from ckanext.mogi.validation import blocking, helpers, jobs, tabular
 from ckanext.mogi.validation import model as vmodel
-
-LEGAL_BASIS_VOCABULARY = "base_legal_lgpd"
 
 
 def _iso(value: datetime.datetime | None) -> str | None:
@@ -40,7 +38,7 @@ def justification_dict(entry: dict[str, Any] | None) -> dict[str, Any] | None:
         "user": entry.get("user_name"),
         "created": _iso(entry.get("created")),
         "legal_basis": basis,
-        "legal_basis_label": vocabularies.label(LEGAL_BASIS_VOCABULARY, basis),
+        "legal_basis_label": helpers.legal_basis_label(basis),
         "text": entry.get("text"),
     }
 
@@ -96,14 +94,14 @@ def resource_validation_run(context: Any, data_dict: dict[str, Any]) -> dict[str
     _ = toolkit._
     res = _resource(data_dict, "id", "resource_id")
     toolkit.check_access("resource_validation_run", context, {"id": res.id})
-    data = jobs.resource_dict(res)
-    if jobs.table_format(data) is None:
-        formats = ", ".join(f.upper() for f in jobs.TABULAR_FORMATS)
+    data = tabular.resource_dict(res)
+    if tabular.table_format(data) is None:
+        accepted = ", ".join(f.upper() for f in formats.table_formats())
         raise toolkit.ValidationError(
             {
                 "format": [
                     _("Only tables can be validated; accepted formats: {formats}").format(
-                        formats=formats
+                        formats=accepted
                     )
                 ]
             }
@@ -113,8 +111,8 @@ def resource_validation_run(context: Any, data_dict: dict[str, Any]) -> dict[str
             {"url": [_("The resource has neither an uploaded file nor a link to validate")]}
         )
     run_async = toolkit.asbool(data_dict.get("async", True))
-    record = vmodel.start(res.id, jobs.fingerprint(data), jobs.options_of(data))
-    jobs.set_status(res, "created")
+    record = vmodel.start(res.id, tabular.fingerprint(data), tabular.options_of(data))
+    tabular.set_status(res, "created")
     model.Session.commit()
     _reindex(res.package_id)
     if run_async:
@@ -153,7 +151,7 @@ def resource_validation_delete(context: Any, data_dict: dict[str, Any]) -> None:
     if not vmodel.delete(res.id):
         model.Session.rollback()
         raise toolkit.ObjectNotFound(_("This table has no validation report"))
-    jobs.set_status(res, None)
+    tabular.set_status(res, None)
     model.Session.commit()
     _reindex(res.package_id)
 
@@ -174,7 +172,7 @@ def resource_validation_justify(context: Any, data_dict: dict[str, Any]) -> dict
     basis = str(data_dict.get("legal_basis") or "").strip()
     if not basis:
         errors["legal_basis"] = [_("Missing value")]
-    elif not vocabularies.contains(LEGAL_BASIS_VOCABULARY, basis):
+    elif basis not in {choice["value"] for choice in helpers.legal_basis_choices()}:
         errors["legal_basis"] = [_("Choose a legal basis of the LGPD (arts. 7 and 11)")]
     text = str(data_dict.get("text") or "").strip()
     if not text:

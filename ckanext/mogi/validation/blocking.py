@@ -35,6 +35,8 @@ from typing import Any
 from ckan import model
 from ckan.plugins import toolkit
 
+from ckanext.mogi.common.i18n import N_, translate
+from ckanext.mogi.validation import lgpd, tabular
 from ckanext.mogi.validation import model as vmodel
 
 ORG_FIELD = "validacao_bloqueante"
@@ -57,8 +59,6 @@ def is_blocking(owner_org: str | None) -> bool:
 
 def record_problems(record: Mapping[str, Any] | None, current_fingerprint: str | None) -> list[str]:
     """Why a table with this latest record keeps its dataset private ([] if none)."""
-    from ckanext.mogi.validation import lgpd
-
     if record is None or record.get("status") in vmodel.PENDING:
         return [PENDING]
     if record.get("fingerprint") not in (None, current_fingerprint):
@@ -129,16 +129,14 @@ def _prospective(
     data_dict: Mapping[str, Any], pkg: model.Package | None
 ) -> Iterable[tuple[dict[str, Any], bool]]:
     """The tables the dataset will have: ``(resource, changed)`` pairs."""
-    from ckanext.mogi.validation import jobs
-
     stored = {
-        res.id: jobs.resource_dict(res)
+        res.id: tabular.resource_dict(res)
         for res in (pkg.resources if pkg else [])
         if res.state == "active"
     }
     if "resources" not in data_dict:
         for data in stored.values():
-            if jobs.table_format(data):
+            if tabular.table_format(data):
                 yield data, False
         return
     for raw in data_dict.get("resources") or []:
@@ -146,11 +144,11 @@ def _prospective(
             continue
         before = stored.get(str(raw.get("id") or ""))
         if before is None:
-            if jobs.table_format(raw):
+            if tabular.table_format(raw):
                 yield dict(raw), True
             continue
         merged = {**before, **{k: v for k, v in raw.items() if k != "upload"}}
-        if not jobs.table_format(merged):
+        if not tabular.table_format(merged):
             continue
         changed = (
             _truthy_upload(raw.get("upload"))
@@ -180,15 +178,15 @@ def check_publication(data_dict: Mapping[str, Any], pkg: model.Package | None) -
         raise toolkit.ValidationError({"private": errors})
 
 
-def problems_of(tables: Iterable[tuple[dict[str, Any], bool]], *, blocking: bool) -> list[str]:
+def problems_of(
+    tables: Iterable[tuple[dict[str, Any], bool]], *, blocking: bool
+) -> list[str]:
     """Translated messages for the tables that block publication.
 
     In blocking mode every problem does; otherwise only personal data without
     a justification (the LGPD hold is not an organization's setting; the
     files of tables not cleared yet stay held by :mod:`.gate` meanwhile).
     """
-    from ckanext.mogi.validation import jobs
-
     tables = list(tables)
     records = vmodel.latest_for([str(t["id"]) for t, _ in tables if t.get("id")])
     errors = []
@@ -196,7 +194,7 @@ def problems_of(tables: Iterable[tuple[dict[str, Any], bool]], *, blocking: bool
         if changed:
             found = [PENDING]
         else:
-            found = record_problems(records.get(str(table.get("id"))), jobs.fingerprint(table))
+            found = record_problems(records.get(str(table.get("id"))), tabular.fingerprint(table))
         if not blocking:
             found = [problem for problem in found if problem == LGPD]
         errors.extend(message(problem, _label(table)) for problem in found)
@@ -219,6 +217,25 @@ def check_bulk_publication(dataset_ids: Iterable[str]) -> None:
 
 
 # ------------------------------------------------------- after a verdict
+#: The audit note of a dataset the worker made private, per problems found
+#: (stored translated into the site's language, like the verdict's messages).
+_MADE_PRIVATE_TEXTS = {
+    (FAILURE,): N_(
+        'Dataset made private by the automatic validation: in the table "{name}", '
+        "the table failed validation."
+    ),
+    (LGPD,): N_(
+        'Dataset made private by the automatic validation: in the table "{name}", '
+        "the table contains personal data with no recorded justification."
+    ),
+    (FAILURE, LGPD): N_(
+        'Dataset made private by the automatic validation: in the table "{name}", '
+        "the table failed validation and the table contains personal data with no "
+        "recorded justification."
+    ),
+}
+
+
 def after_validation(
     package_id: str, resource: Mapping[str, Any], record: Mapping[str, Any]
 ) -> bool:
@@ -237,14 +254,7 @@ def after_validation(
     ]
     if not problems:
         return False
-    reasons = {
-        FAILURE: "a tabela não passou na validação",
-        LGPD: "a tabela contém dados pessoais sem justificativa registrada",
-    }
-    text = (
-        f"Conjunto tornado privado pela validação automática: na tabela "
-        f'"{_label(resource)}", ' + " e ".join(reasons[p] for p in problems) + "."
-    )
+    text = translate(_MADE_PRIVATE_TEXTS[tuple(problems)]).format(name=_label(resource))
     pkg.private = True
     vmodel.add_audit(
         str(resource["id"]),

@@ -1,4 +1,8 @@
-"""``ckan mogi validation ...``: run validations, summarise them per Secretaria."""
+"""``ckan mogi validation ...``: run validations, summarise them per Secretaria.
+
+Help texts and output are English msgids, shown in the site's language
+(``common.i18n.translate``: the CLI has no request).
+"""
 
 from __future__ import annotations
 
@@ -11,24 +15,11 @@ from typing import Any
 import click
 from ckan import model
 
-from ckanext.mogi.validation import jobs
+from ckanext.mogi.common.i18n import N_, TranslatableError, translate
+from ckanext.mogi.common.i18n import translate_plural as ngettext
+from ckanext.mogi.validation import jobs, tabular
 from ckanext.mogi.validation import model as vmodel
 
-STATUS_LABELS = {
-    "success": "válida",
-    "failure": "com erros",
-    "error": "erro na validação",
-    "created": "na fila",
-    "running": "em validação",
-}
-#: The same, after a count other than one ("3 válidas").
-STATUS_PLURALS = {
-    "success": "válidas",
-    "failure": "com erros",
-    "error": "com erro na validação",
-    "created": "na fila",
-    "running": "em validação",
-}
 REPORT_COLUMNS = (
     "organizacao",
     "sigla",
@@ -43,8 +34,47 @@ REPORT_COLUMNS = (
 )
 
 
-class SelectionError(Exception):
-    """An unknown --dataset or --org (message in Portuguese)."""
+class SelectionError(TranslatableError):
+    """An unknown --dataset or --org."""
+
+
+class _Command(click.Command):
+    """A command whose help texts (English msgids) are shown translated."""
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return translate(self.short_help) if self.short_help else ""
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        if self.help:
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text(translate(self.help))
+
+
+class _Group(_Command, click.Group):
+    command_class = _Command
+
+
+class _Option(click.Option):
+    """An option whose help text (an English msgid) is shown translated."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        record = super().get_help_record(ctx)
+        if record is None or not self.help:
+            return record
+        return record[0], record[1].replace(self.help, translate(self.help), 1)
+
+
+def _status(status: str, count: int = 1) -> str:
+    """A status after a number of tables ("1 valid", "3 valid")."""
+    labels = {
+        "success": ngettext("valid", "valid", count),
+        "failure": ngettext("with errors", "with errors", count),
+        "error": ngettext("validation error", "with a validation error", count),
+        "created": ngettext("queued", "queued", count),
+        "running": ngettext("being validated", "being validated", count),
+    }
+    return labels.get(status, status)
 
 
 def tables(
@@ -59,12 +89,12 @@ def tables(
         for ref in wanted:
             pkg = model.Package.get(ref)
             if pkg is None or pkg.state != "active":
-                raise SelectionError(f"conjunto de dados não encontrado: {ref}")
+                raise SelectionError(N_("dataset not found: {ref}"), ref=ref)
             packages.append(pkg)
     elif org:
         group = model.Group.get(org)
         if group is None or not group.is_organization:
-            raise SelectionError(f"organização não encontrada: {org}")
+            raise SelectionError(N_("organization not found: {ref}"), ref=org)
         packages = (
             query.filter(model.Package.owner_org == group.id).order_by(model.Package.name).all()
         )
@@ -74,64 +104,70 @@ def tables(
         (pkg, res)
         for pkg in packages
         for res in pkg.resources
-        if res.state == "active" and jobs.table_format(jobs.resource_dict(res))
+        if res.state == "active" and tabular.table_format(tabular.resource_dict(res))
     ]
 
 
-@click.group(short_help="Validação de tabelas (Frictionless e LGPD).")
+@click.group(cls=_Group, short_help=N_("Table validation (Frictionless and LGPD)."))
 def validation() -> None:
     """Table validation of the portal."""
 
 
 @validation.command(
     "run",
-    short_help="Valida as tabelas de um conjunto, de uma organização ou de todo o portal.",
-    help=(
-        "Valida de novo as tabelas (CSV, TSV, XLSX, XLS, ODS) dos conjuntos de dados "
-        "escolhidos. Por padrão enfileira as validações para o worker "
-        "(`ckan jobs worker`); com --sync valida aqui mesmo, uma tabela após a outra, "
-        "com os mesmos limites de tempo e memória do worker."
+    short_help=N_("Validates the tables of a dataset, of an organization or of the whole portal."),
+    help=N_(
+        "Validates again the tables (CSV, TSV, XLSX, XLS, ODS) of the chosen datasets. "
+        "By default it queues the validations for the worker (`ckan jobs worker`); with "
+        "--sync it validates right here, one table after the other, with the same time "
+        "and memory limits as the worker."
     ),
 )
 @click.option(
     "--dataset",
     "datasets",
+    cls=_Option,
     multiple=True,
     metavar="ID",
-    help="Conjunto de dados (id ou nome); pode ser repetido.",
+    help=N_("Dataset (id or name); may be repeated."),
 )
-@click.option("--org", metavar="ID", help="Organização (id ou nome).")
-@click.option("--all", "all_", is_flag=True, help="Todas as tabelas do portal.")
-@click.option("--sync", is_flag=True, help="Valida agora, sem o worker.")
+@click.option("--org", cls=_Option, metavar="ID", help=N_("Organization (id or name)."))
+@click.option(
+    "--all", "all_", cls=_Option, is_flag=True, help=N_("Every table of the portal.")
+)
+@click.option("--sync", cls=_Option, is_flag=True, help=N_("Validates now, without the worker."))
 def run(datasets: tuple[str, ...], org: str | None, all_: bool, sync: bool) -> None:
     if sum((bool(datasets), bool(org), all_)) != 1:
-        raise click.UsageError("Escolha exatamente uma opção: --dataset, --org ou --all.")
+        raise click.UsageError(
+            translate(N_("Choose exactly one option: --dataset, --org or --all."))
+        )
     try:
         selected = tables(datasets, org)
     except SelectionError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(exc.message) from exc
     if not selected:
-        click.echo("Nenhuma tabela para validar.")
+        click.echo(translate(N_("No table to validate.")))
         return
     counts: dict[str, int] = {}
     for pkg, res in selected:
         status = _run_one(res.id, sync)
         counts[status] = counts.get(status, 0) + 1
-        click.echo(f"{pkg.name} / {res.name or res.id}: {STATUS_LABELS.get(status, status)}")
+        click.echo(f"{pkg.name} / {res.name or res.id}: {_status(status)}")
     summary = ", ".join(
-        f"{count} {(STATUS_LABELS if count == 1 else STATUS_PLURALS).get(status, status)}"
-        for status, count in sorted(counts.items())
+        f"{count} {_status(status, count)}" for status, count in sorted(counts.items())
     )
-    click.echo(f"{len(selected)} tabela(s): {summary}.")
+    click.echo(
+        translate(N_("{count} table(s): {summary}.")).format(count=len(selected), summary=summary)
+    )
 
 
 def _run_one(resource_id: str, sync: bool) -> str:
     res = model.Resource.get(resource_id)
     assert res is not None
-    data = jobs.resource_dict(res)
+    data = tabular.resource_dict(res)
     if not sync:
-        vmodel.start(res.id, jobs.fingerprint(data), jobs.options_of(data))
-        jobs.set_status(res, "created")
+        vmodel.start(res.id, tabular.fingerprint(data), tabular.options_of(data))
+        tabular.set_status(res, "created")
         model.Session.commit()
         jobs.enqueue(res.id)
         return "created"
@@ -140,13 +176,13 @@ def _run_one(resource_id: str, sync: bool) -> str:
 
 @validation.command(
     "reconcile",
-    short_help="Reenfileira validações perdidas (job morto, worker parado, Redis reiniciado).",
-    help=(
-        "Procura tabelas com validação pendente cujo job não existe mais na fila "
-        "(worker ou processo morto, Redis reiniciado) e as reenfileira; depois de "
-        "ckanext.mogi.validation.max_attempts tentativas, registra erro e o arquivo "
-        "continua retido. O worker (`ckan mogi validation worker`) faz isso sozinho "
-        "ao iniciar e periodicamente."
+    short_help=N_("Requeues lost validations (dead job, stopped worker, restarted Redis)."),
+    help=N_(
+        "Looks for tables with a pending validation whose job is no longer in the queue "
+        "(dead worker or process, restarted Redis) and requeues them; after "
+        "ckanext.mogi.validation.max_attempts attempts, it records an error and the file "
+        "stays held. The worker (`ckan mogi validation worker`) does this by itself when "
+        "it starts and periodically."
     ),
 )
 def reconcile_command() -> None:
@@ -154,22 +190,23 @@ def reconcile_command() -> None:
 
     result = reconcile.reconcile()
     click.echo(
-        f"{len(result.requeued)} validação(ões) reenfileirada(s), "
-        f"{len(result.failed)} encerrada(s) com erro."
+        translate(N_("{requeued} validation(s) requeued, {failed} ended with an error.")).format(
+            requeued=len(result.requeued), failed=len(result.failed)
+        )
     )
 
 
 @validation.command(
     "worker",
-    short_help="Worker de jobs do CKAN com o reconciliador de validações.",
-    help=(
-        "O mesmo que `ckan jobs worker [FILAS]...`, e além disso reenfileira as "
-        "validações perdidas ao iniciar e a cada "
-        "ckanext.mogi.validation.reconcile_interval segundos."
+    short_help=N_("CKAN's job worker with the validation reconciler."),
+    help=N_(
+        "The same as `ckan jobs worker [QUEUES]...`, and besides it requeues the lost "
+        "validations when it starts and every "
+        "ckanext.mogi.validation.reconcile_interval seconds."
     ),
 )
 @click.argument("queues", nargs=-1)
-@click.option("--burst", is_flag=True, help="Para quando as filas estiverem vazias.")
+@click.option("--burst", cls=_Option, is_flag=True, help=N_("Stops when the queues are empty."))
 def worker_command(queues: tuple[str, ...], burst: bool) -> None:
     from ckanext.mogi.validation.worker import ReconcilingWorker
 
@@ -178,21 +215,22 @@ def worker_command(queues: tuple[str, ...], burst: bool) -> None:
 
 @validation.command(
     "report",
-    short_help="Resumo das validações por Secretaria (CSV ou JSON).",
-    help=(
-        "Para cada organização: conjuntos de dados com tabelas, tabelas, válidas, com "
-        "erros, com erro na validação, pendentes (na fila, em validação ou nunca "
-        "validadas), sinalizadas pela verificação de dados pessoais (LGPD) e, "
-        "destas, com justificativa registrada. Conjuntos privados incluídos."
+    short_help=N_("Summary of the validations per Secretaria (CSV or JSON)."),
+    help=N_(
+        "For each organization: datasets with tables, tables, valid, with errors, with a "
+        "validation error, pending (queued, being validated or never validated), flagged "
+        "by the personal data check (LGPD) and, of those, with a recorded justification. "
+        "Private datasets included."
     ),
 )
 @click.option(
     "--format",
     "fmt",
+    cls=_Option,
     type=click.Choice(["csv", "json"]),
     default="csv",
     show_default=True,
-    help="Formato da saída.",
+    help=N_("Output format."),
 )
 def report(fmt: str) -> None:
     rows = summary()
@@ -220,7 +258,7 @@ def summary() -> list[dict[str, Any]]:
         row = rows.setdefault(
             key,
             {
-                "organizacao": group.title if group else "(sem organização)",
+                "organizacao": group.title if group else translate(N_("(no organization)")),
                 "sigla": (group.extras or {}).get("sigla", "") if group else "",
                 **{column: 0 for column in REPORT_COLUMNS[2:]},
             },
@@ -241,7 +279,7 @@ def summary() -> list[dict[str, Any]]:
         row["conjuntos"] = len(datasets[key])
     ordered = sorted(rows.values(), key=lambda r: r["organizacao"])
     total = {
-        "organizacao": "Total",
+        "organizacao": translate(N_("Total")),
         "sigla": "",
         **{c: sum(r[c] for r in ordered) for c in REPORT_COLUMNS[2:]},
     }

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import re
 import zipfile
@@ -24,6 +25,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import charset_normalizer
+
+from ckanext.mogi.common import dates, formats, i18n
+from ckanext.mogi.common.i18n import N_
+from ckanext.mogi.validation import wordlists
+from ckanext.mogi.validation.reading import spreadsheet_cells
 
 #: Bytes read from the start of the file to sniff it.
 SAMPLE_BYTES = 256 * 1024
@@ -45,31 +51,42 @@ _C1_RANGE = bytes(range(0x80, 0xA0))
 _CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 _HTML_START = re.compile(r"^\s*(<!doctype\s+html|<html|<head|<body|<table|<script|<meta)", re.I)
 _HTML_TAG = re.compile(r"<(html|head|body|div|table|script|meta|title)\b", re.I)
-_FOOTER_MARKER = re.compile(
-    r"^\s*(fonte|notas?|obs\.?|observa[çc](ão|ões)|elabora[çc]ão|legenda|"
-    r"sinais convencionais|dados (de|dispon)|atualizad[oa])\b",
-    re.I,
-)
-_FOOTER_LABEL = re.compile(r"^\s*(fonte|notas?|obs|observa[çc](ão|ões)|elabora[çc]ão)\s*:", re.I)
-_TOTAL_ROW = re.compile(r"^\s*total(\s+geral)?\s*:?\s*$", re.I)
 _PTBR_NUMBER = re.compile(r"^-?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
 _PTBR_DECIMAL = re.compile(r"^-?(\d{1,3}(\.\d{3})+|\d+),\d+$")
 _DOT_DECIMAL = re.compile(r"^-?\d+\.\d+$")
-_BR_DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
-class RejectedFile(Exception):
+@dataclass(frozen=True)
+class _Footers:
+    """The footer patterns of ``data/footers.yaml``."""
+
+    marker: re.Pattern[str]
+    label: re.Pattern[str]
+    total_row: re.Pattern[str]
+
+
+@functools.cache
+def _footers() -> _Footers:
+    data = wordlists.load("footers")
+    return _Footers(
+        marker=re.compile(r"^\s*(" + "|".join(data["markers"]) + r")\b", re.I),
+        label=re.compile(r"^\s*(" + "|".join(data["labels"]) + r")\s*:", re.I),
+        total_row=re.compile(r"^\s*" + data["total_row"] + r"\s*$", re.I),
+    )
+
+
+class RejectedFile(i18n.TranslatableError):
     """The upload is not a table at all (HTML page, binary, empty...).
 
     ``code`` is a stable identifier ("html-file", "binary-file", "empty-file",
-    "format-mismatch") and ``message`` the Portuguese explanation shown to staff.
+    "format-mismatch"); the message (an English msgid) is the explanation
+    shown to staff.
     """
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, code: str, msgid: str, **params: Any) -> None:
+        super().__init__(msgid, **params)
         self.code = code
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -113,31 +130,42 @@ def sniff(
     if not head.strip():
         raise RejectedFile(
             "empty-file",
-            "O arquivo está vazio: não há cabeçalho nem linhas de dados. "
-            "Envie novamente a tabela exportada do sistema.",
+            N_(
+                "The file is empty: it has neither a header nor data rows. Send the "
+                "table exported from the system again."
+            ),
         )
     container = _container_format(path, head)
     if container == "zip":
         raise RejectedFile(
             "binary-file",
-            "O arquivo é um pacote compactado (ZIP), não uma tabela. Descompacte-o e envie "
-            "a tabela (CSV, XLSX, XLS ou ODS) que está dentro dele.",
+            N_(
+                "The file is a compressed archive (ZIP), not a table. Extract it and send "
+                "the table (CSV, XLSX, XLS or ODS) inside it."
+            ),
         )
     if container:
         if declared in TEXT_FORMATS:
             raise RejectedFile(
                 "binary-file",
-                f"O arquivo tem nome de CSV, mas é uma planilha {container.upper()}. "
-                f"Envie-o com a extensão .{container} ou exporte a planilha como CSV.",
+                N_(
+                    "The file has a CSV name, but it is a {format} spreadsheet. Send it "
+                    "with the extension .{extension} or export the spreadsheet as CSV."
+                ),
+                format=container.upper(),
+                extension=container,
             )
         return _sniff_spreadsheet(path, container)  # an .xls that is really XLSX is read
     if declared in SPREADSHEET_FORMATS:
         _reject_if_html(head.decode("utf-8", errors="replace"), spreadsheet=True)
         raise RejectedFile(
             "format-mismatch",
-            f"O arquivo foi enviado como {declared.upper()}, mas o conteúdo não é uma "
-            "planilha. Confira o formato do recurso (CSV, XLSX, XLS ou ODS) e envie o "
-            "arquivo original.",
+            N_(
+                "The file was sent as {format}, but its content is not a spreadsheet. "
+                "Check the resource's format (CSV, XLSX, XLS or ODS) and send the "
+                "original file."
+            ),
+            format=declared.upper(),
         )
     return _sniff_text(path, head, declared or "csv", encoding, delimiter)
 
@@ -146,19 +174,7 @@ def sniff(
 
 
 def _normalise_format(fmt: str | None) -> str | None:
-    if not fmt:
-        return None
-    value = fmt.strip().lower().lstrip(".")
-    value = value.rsplit("/", 1)[-1]  # "text/csv" -> "csv"
-    aliases = {
-        "text": "csv",
-        "txt": "csv",
-        "tab-separated-values": "tsv",
-        "vnd.ms-excel": "xls",
-        "vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
-        "vnd.oasis.opendocument.spreadsheet": "ods",
-    }
-    value = aliases.get(value, value)
+    value = formats.normalise(fmt, loose=True)
     return value if value in TEXT_FORMATS + SPREADSHEET_FORMATS else None
 
 
@@ -221,9 +237,12 @@ def _reject_if_binary(head: bytes) -> None:
     if b"\x00" in sample or controls > len(sample) * 0.05:
         raise RejectedFile(
             "binary-file",
-            "O arquivo não é uma tabela em texto: o conteúdo é binário (por exemplo PDF, "
-            "imagem ou arquivo compactado) com nome de CSV. Exporte a tabela do sistema "
-            "como CSV ou envie a planilha original (XLSX, XLS ou ODS).",
+            N_(
+                "The file is not a text table: its content is binary (for example a PDF, "
+                "an image or a compressed archive) under a CSV name. Export the table "
+                "from the system as CSV or send the original spreadsheet (XLSX, XLS or "
+                "ODS)."
+            ),
         )
 
 
@@ -234,16 +253,20 @@ def _reject_if_html(text: str, spreadsheet: bool = False) -> None:
     if spreadsheet:  # some systems export "XLS" files that are HTML tables
         raise RejectedFile(
             "html-file",
-            "O arquivo tem extensão de planilha, mas é uma página HTML (alguns sistemas "
-            "exportam assim). Abra-o no Excel ou no LibreOffice e salve como XLSX ou CSV "
-            "antes de enviar.",
+            N_(
+                "The file has a spreadsheet extension, but it is an HTML page (some "
+                "systems export so). Open it in Excel or LibreOffice and save it as XLSX "
+                "or CSV before sending it."
+            ),
         )
     raise RejectedFile(
         "html-file",
-        "O arquivo não é uma tabela: é uma página HTML (provavelmente uma página de "
-        "erro ou de login salva com extensão .csv quando o download falhou). Baixe a "
-        "tabela novamente no sistema de origem e confira se ela abre numa planilha "
-        "antes de enviar.",
+        N_(
+            "The file is not a table: it is an HTML page (probably an error or login "
+            "page saved with a .csv extension when the download failed). Download the "
+            "table again from the source system and check that it opens in a "
+            "spreadsheet before sending it."
+        ),
     )
 
 
@@ -374,7 +397,7 @@ def _is_footer_like(record: Sequence[Any], width: int) -> bool:
     if filled == 0 or (filled <= 2 and filled < width / 2):
         return True
     first = next((str(c) for c in record if c is not None and str(c).strip()), "")
-    return filled == 1 and bool(_FOOTER_LABEL.match(first))  # "Fonte: ..." of narrow tables
+    return filled == 1 and bool(_footers().label.match(first))  # "Fonte: ..." of narrow tables
 
 
 def find_footer(tail: Sequence[Sequence[Any]], width: int) -> int:
@@ -384,6 +407,7 @@ def find_footer(tail: Sequence[Sequence[Any]], width: int) -> int:
     such as "Fonte:" or "Notas:", so a short last data row is never hidden. A
     "Total" row right above it (TabNet) is an aggregate, not data, and goes too.
     """
+    footers = _footers()
     count = 0
     marker = False
     for record in reversed(tail):
@@ -391,13 +415,13 @@ def find_footer(tail: Sequence[Sequence[Any]], width: int) -> int:
             break
         count += 1
         first = next((str(c) for c in record if c is not None and str(c).strip()), "")
-        marker = marker or bool(_FOOTER_MARKER.match(first))
+        marker = marker or bool(footers.marker.match(first))
     blank = all(_filled(record) == 0 for record in tail[len(tail) - count :])
     if count and not (marker or blank):
         count = 0
     if len(tail) > count:
         above = tail[len(tail) - count - 1]
-        if above and _TOTAL_ROW.match(str(above[0] or "")):
+        if above and footers.total_row.match(str(above[0] or "")):
             count += 1
     return count
 
@@ -441,14 +465,14 @@ def detect_conventions(records: Iterable[Sequence[Any]]) -> tuple[str, str, str 
                 ptbr += 1
             elif _DOT_DECIMAL.match(value) and not _PTBR_NUMBER.match(value):
                 dot += 1
-            elif _BR_DATE.match(value):
+            elif dates.BR_DATE.match(value):
                 br_dates += 1
             elif _ISO_DATE.match(value):
                 iso_dates += 1
     decimal_char, group_char = (".", "") if dot > ptbr else (",", ".")
     date_format = None
     if br_dates or iso_dates:
-        date_format = "%d/%m/%Y" if br_dates >= iso_dates else "%Y-%m-%d"
+        date_format = dates.BR_DATE_FORMAT if br_dates >= iso_dates else "%Y-%m-%d"
     return decimal_char, group_char, date_format
 
 
@@ -456,8 +480,6 @@ def detect_conventions(records: Iterable[Sequence[Any]]) -> tuple[str, str, str 
 
 
 def _sniff_spreadsheet(path: str, fmt: str) -> Dialect:
-    from ckanext.mogi.validation.engine import spreadsheet_cells
-
     head: list[list[Any]] = []
     tail: deque[list[Any]] = deque(maxlen=MAX_FOOTER_ROWS + 1)
     total = 0

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
 import re
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
@@ -20,7 +19,9 @@ from typing import Any
 import frictionless
 from frictionless import formats
 
+from ckanext.mogi.common import dates
 from ckanext.mogi.validation.dialect import Dialect
+from ckanext.mogi.validation.reading import frictionless_resource, spreadsheet_cells
 
 #: Null markers of Brazilian exports (TabNet "-", SIDRA "...", R "NA").
 MISSING_VALUES = ["", "-", "--", "...", "NA"]
@@ -33,8 +34,6 @@ _INTEGER = re.compile(r"^[-+]?\d+$")
 _PTBR_GROUPED = re.compile(r"^[-+]?\d{1,3}(\.\d{3})+$")
 _PTBR_DECIMAL = re.compile(r"^[-+]?(\d{1,3}(\.\d{3})+|\d+),\d+$")
 _DOT_DECIMAL = re.compile(r"^[-+]?\d+\.\d+$")
-_BR_DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
-_BR_DATETIME = re.compile(r"^\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}(:\d{2})?$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -54,24 +53,6 @@ def frictionless_dialect(dialect: Dialect) -> frictionless.Dialect:
     return frictionless.Dialect(
         header_rows=[dialect.header_row], comment_rows=footer, controls=controls
     )
-
-
-def _resource(path: str, fmt: str, **options: Any) -> frictionless.Resource:
-    # frictionless refuses absolute paths (a guard for untrusted descriptors): the
-    # file is given relative to its own directory instead.
-    return frictionless.Resource(
-        path=os.path.basename(path),
-        basepath=os.path.dirname(os.path.abspath(path)),
-        format=fmt,
-        **options,
-    )
-
-
-def spreadsheet_cells(path: str, fmt: str) -> Generator[list[Any], None, None]:
-    """Every row of the first sheet of a spreadsheet, header included, as read."""
-    resource = _resource(path, fmt, dialect=frictionless.Dialect(header=False))
-    with resource:
-        yield from resource.cell_stream  # type: ignore[attr-defined]
 
 
 def _text_records(path: str, dialect: Dialect) -> Generator[list[Any], None, None]:
@@ -167,8 +148,12 @@ class _Column:
         self.dot_number = self.dot_number and (integer or dot_decimal)
         self.ptbr_marker = self.ptbr_marker or ptbr_decimal or (grouped and not dot_decimal)
         self.dot_marker = self.dot_marker or (dot_decimal and not grouped)
-        self.br_date = self.br_date and bool(_BR_DATE.match(value)) and _parses(value, "%d/%m/%Y")
-        self.br_datetime = self.br_datetime and bool(_BR_DATETIME.match(value))
+        self.br_date = (
+            self.br_date
+            and bool(dates.BR_DATE.fullmatch(value))
+            and _parses(value, dates.BR_DATE_FORMAT)
+        )
+        self.br_datetime = self.br_datetime and bool(dates.BR_DATETIME.fullmatch(value))
         self.seconds = self.seconds or value.count(":") == 2
         self.iso_date = (
             self.iso_date and bool(_ISO_DATE.match(value)) and _parses(value, "%Y-%m-%d")
@@ -202,10 +187,10 @@ class _Column:
         elif self.dot_number:
             descriptor |= _number(".", "")
         elif self.br_date:
-            descriptor |= {"type": "date", "format": "%d/%m/%Y"}
+            descriptor |= {"type": "date", "format": dates.BR_DATE_FORMAT}
         elif self.br_datetime:
             seconds = ":%S" if self.seconds else ""
-            descriptor |= {"type": "datetime", "format": f"%d/%m/%Y %H:%M{seconds}"}
+            descriptor |= {"type": "datetime", "format": f"{dates.BR_DATE_FORMAT} %H:%M{seconds}"}
         elif self.iso_date:
             descriptor["type"] = "date"
         return descriptor
@@ -254,7 +239,7 @@ def infer_schema(path: str, dialect: Dialect, sample_rows: int = INFER_ROWS) -> 
     """A Table Schema with pt-BR conventions, from the first ``sample_rows`` rows.
 
     Numbers with decimal comma get ``decimalChar: ","`` (and ``groupChar: "."`` for
-    "1.234,56"), dd/mm/aaaa dates ``format: "%d/%m/%Y"``, codes with leading zeros
+    "1.234,56"), dd/mm/yyyy dates ``format: "%d/%m/%Y"``, codes with leading zeros
     stay strings, and the null markers of Brazilian exports are missing values.
     Labels are stripped (trailing non-breaking spaces of some exports).
     """
@@ -288,7 +273,7 @@ def validate(
     Raises ``frictionless.FrictionlessException`` if ``schema`` is not a valid
     Table Schema.
     """
-    resource = _resource(
+    resource = frictionless_resource(
         path,
         dialect.format,
         encoding=dialect.encoding if dialect.format == "csv" else None,

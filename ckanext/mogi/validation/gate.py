@@ -15,7 +15,7 @@ itself, never from the URL:
 3. the dataset's staff (``package_update``: its editors and admins,
    sysadmins) get the file;
 4. anyone else gets a table's file only once it is positively cleared
-   (:func:`hold_reason`); otherwise 403 with a Portuguese reason.
+   (:func:`hold_reason`); otherwise 403 with a translated reason.
 
 A table is cleared when its latest check (for the current file, schema and
 options) ended in a verdict, the LGPD scan ran, and any personal data found
@@ -35,7 +35,7 @@ from typing import Any
 from ckan import model
 from ckan.plugins import toolkit
 
-from ckanext.mogi.validation import blocking, jobs
+from ckanext.mogi.validation import blocking, tabular
 from ckanext.mogi.validation import model as vmodel
 
 
@@ -63,12 +63,12 @@ def lgpd_scanned(record: Mapping[str, Any]) -> bool:
 
 def hold_reason(res: model.Resource) -> str | None:
     """Why people who may not edit the dataset cannot get this file (None: cleared)."""
-    data = jobs.resource_dict(res)
-    if not jobs.table_format(data):
+    data = tabular.resource_dict(res)
+    if not tabular.table_format(data):
         return None
     _ = toolkit._
     record = vmodel.latest_for([res.id]).get(res.id)
-    problems = blocking.record_problems(record, jobs.fingerprint(data))
+    problems = blocking.record_problems(record, tabular.fingerprint(data))
     if blocking.PENDING in problems:
         return _("This table is still being checked (validation and personal data): "
                  "it can be downloaded as soon as the check ends.")

@@ -13,6 +13,7 @@ from typing import Any
 from ckan.lib.navl.dictization_functions import StopOnError
 from ckan.plugins import toolkit
 
+from ckanext.mogi.common import dates
 from ckanext.mogi.validation import library
 
 #: The index field of CKAN's resource extras that the facet counts.
@@ -53,7 +54,7 @@ DIALECT_FIELDS = (
 
 
 def status_label(status: str | None) -> str:
-    """The Portuguese name of a validation status ("Válido", "Com erros"...)."""
+    """The translated name of a validation status ("Valid", "Has errors"...)."""
     _ = toolkit._
     labels = {
         "success": _("Valid"),
@@ -128,7 +129,7 @@ def report_url(pkg: Mapping[str, Any], resource_id: str) -> str:
 
 
 def dialect_rows(dialect: Mapping[str, Any] | None) -> list[tuple[str, str]]:
-    """``(label, value)`` of the detected reading options, in Portuguese."""
+    """``(label, value)`` of the detected reading options, translated."""
     if not dialect:
         return []
     _ = toolkit._
@@ -162,13 +163,7 @@ def dialect_rows(dialect: Mapping[str, Any] | None) -> list[tuple[str, str]]:
         elif key == "format":
             text = str(value).upper()
         elif key == "date_format":
-            text = (
-                str(value)
-                .replace("%d", "dd")
-                .replace("%m", "mm")
-                .replace("%Y", "aaaa")
-                .replace("%y", "aa")
-            )
+            text = dates.human_format(str(value), _)
         else:
             text = str(value)
         rows.append((labels[key], text))
@@ -262,11 +257,25 @@ def schema_upload_field(
     raise StopOnError
 
 
-def legal_basis_choices() -> list[dict[str, str]]:
-    """The LGPD legal bases (vocabulary ``base_legal_lgpd``)."""
-    from ckanext.mogi.schema import vocabularies
+#: The vocabulary of the legal bases of a justification (``mogi_schema``'s).
+LEGAL_BASIS_VOCABULARY = "base_legal_lgpd"
 
-    return vocabularies.scheming_choices("base_legal_lgpd")
+
+def legal_basis_choices() -> list[dict[str, str]]:
+    """The LGPD legal bases, ``[{"value", "label"}]``: vocabulary ``base_legal_lgpd``
+    through the ``mogi_vocabulary_choices`` helper of ``mogi_schema``. None when
+    that plugin is off, so no justification can be recorded (fail closed)."""
+    helpers = toolkit.h
+    if "mogi_vocabulary_choices" not in helpers:
+        return []
+    return helpers.mogi_vocabulary_choices(
+        {"field_name": "legal_basis", "vocabulary": LEGAL_BASIS_VOCABULARY}
+    )
+
+
+def legal_basis_label(value: str) -> str:
+    """The label of a legal basis (``value`` itself when unknown)."""
+    return next((c["label"] for c in legal_basis_choices() if c["value"] == value), value)
 
 
 def pretty_json(value: Any) -> str:
@@ -299,7 +308,7 @@ def index_statuses(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def label_facet(search_results: dict[str, Any]) -> dict[str, Any]:
-    """Show the facet's items as "Válido", "Com erros"... instead of the stored ids."""
+    """Show the facet's items as "Valid", "Has errors"... (translated) instead of the stored ids."""
     facet = (search_results.get("search_facets") or {}).get(FACET_FIELD)
     for item in (facet or {}).get("items", []):
         item["display_name"] = status_label(item.get("name"))

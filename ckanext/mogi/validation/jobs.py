@@ -18,15 +18,14 @@ deletes or alters it. The download runs against a wall-clock deadline (the
 time limit, shorter than rq's hard limit) and the check itself in a sandboxed
 child process (:mod:`ckanext.mogi.validation.sandbox`: memory, CPU and the
 same deadline enforced by the kernel and by killing the child); a timeout,
-an exhausted limit or any crash ends in status ``error`` with a Portuguese
-message. A synchronous run (``resource_validation_run`` with ``async=false``)
+an exhausted limit or any crash ends in status ``error`` with a message in the
+site's language. A synchronous run (``resource_validation_run`` with ``async=false``)
 waits at most ``sync_wait`` seconds, then hands the table back to the queue.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import os
@@ -44,32 +43,11 @@ from ckan.lib import search, uploader
 from ckan.plugins import toolkit
 
 from ckanext.mogi.common import safe_http
-from ckanext.mogi.common.i18n import translate
-from ckanext.mogi.validation import blocking, sandbox
+from ckanext.mogi.common.i18n import N_, TranslatableError, translate
+from ckanext.mogi.validation import blocking, sandbox, tabular
 from ckanext.mogi.validation import model as vmodel
 
 log = logging.getLogger(__name__)
-
-TABULAR_FORMATS = ("csv", "tsv", "xlsx", "xls", "ods")
-#: Format names and media types people put in the ``format`` field.
-_FORMAT_ALIASES = {
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
-    "application/vnd.ms-excel": "xls",
-    "application/vnd.oasis.opendocument.spreadsheet": "ods",
-}
-#: Fields of a resource whose change calls for a new validation.
-FINGERPRINT_FIELDS = (
-    "url",
-    "url_type",
-    "last_modified",
-    "size",
-    "format",
-    "schema",
-    "validation_options",
-)
-STATUS_FIELDS = ("validation_status", "validation_timestamp")
 
 #: ``session.info`` key: resource ids to enqueue once the transaction commits.
 _PENDING = "mogi_validation_pending"
@@ -85,78 +63,35 @@ _DEADLINE_SLACK = 0.1
 _LIBRARY_ROOT = re.compile(r"(/[\w.-]+)*?(/[a-z]{2}(_[A-Z]{2})?)?")
 
 
-class FetchError(Exception):
-    """The file or the schema could not be obtained (Portuguese message)."""
+#: Download failures, per thing downloaded ("table" or "schema").
+_DOWNLOAD_TEXTS = {
+    "table": {
+        "status": N_(
+            "Could not download the table at {url}: the server answered with HTTP "
+            "code {code}."
+        ),
+        "failed": N_("Could not download the table at {url}: {reason}"),
+        "too_big": N_(
+            "The remote table is larger than the limit of {megabytes} MB accepted by "
+            "the validation."
+        ),
+    },
+    "schema": {
+        "status": N_(
+            "Could not download the schema specification at {url}: the server answered "
+            "with HTTP code {code}."
+        ),
+        "failed": N_("Could not download the schema specification at {url}: {reason}"),
+        "too_big": N_(
+            "The remote schema specification is larger than the limit of {megabytes} MB "
+            "accepted by the validation."
+        ),
+    },
+}
 
 
-# ----------------------------------------------------------------- resources
-def table_format(resource: dict[str, Any]) -> str | None:
-    """``csv``/``tsv``/``xlsx``/``xls``/``ods`` when the resource is a table, else None."""
-    declared = str(resource.get("format") or "").strip().lower().lstrip(".")
-    declared = _FORMAT_ALIASES.get(declared, declared)
-    if declared in TABULAR_FORMATS:
-        return declared
-    if declared:
-        return None
-    path = urlparse(str(resource.get("url") or "")).path.lower()
-    extension = os.path.splitext(path)[1].lstrip(".")
-    return extension if extension in TABULAR_FORMATS else None
-
-
-def fingerprint(resource: dict[str, Any]) -> str:
-    """A digest of what validation depends on (file, format, schema, options)."""
-    data = {key: resource.get(key) for key in FINGERPRINT_FIELDS}
-    text = json.dumps(data, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def options_of(resource: dict[str, Any]) -> dict[str, Any] | None:
-    """The resource's ``validation_options`` as a dict (JSON text accepted)."""
-    value = resource.get("validation_options")
-    if isinstance(value, str):
-        value = value.strip()
-        if not value:
-            return None
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return None
-    return value if isinstance(value, dict) and value else None
-
-
-def resource_dict(res: model.Resource) -> dict[str, Any]:
-    """A resource as a flat dict: core columns plus extras (no action involved)."""
-    data = {
-        column: getattr(res, column)
-        for column in (
-            "id",
-            "package_id",
-            "url",
-            "url_type",
-            "format",
-            "name",
-            "size",
-            "last_modified",
-            "state",
-        )
-    }
-    if data["last_modified"] is not None:
-        data["last_modified"] = data["last_modified"].isoformat()
-    extras = dict(res.extras or {})
-    return {**extras, **data}
-
-
-def set_status(res: model.Resource, status: str | None, timestamp: str | None = None) -> None:
-    """Write the status fields into the resource's extras (nothing else changes)."""
-    extras = dict(res.extras or {})
-    if status is None:
-        for key in STATUS_FIELDS:
-            extras.pop(key, None)
-    else:
-        extras["validation_status"] = status
-        extras["validation_timestamp"] = timestamp or vmodel.utcnow().isoformat()
-    if extras != (res.extras or {}):
-        res.extras = extras
+class FetchError(TranslatableError):
+    """The file or the schema could not be obtained (translated message)."""
 
 
 # ---------------------------------------------------------------- scheduling
@@ -169,24 +104,26 @@ def schedule(package_id: str) -> None:
     pkg = model.Package.get(package_id)
     if pkg is None:
         return
-    tables = [
-        res for res in pkg.resources if res.state == "active" and table_format(resource_dict(res))
+    found = [
+        res
+        for res in pkg.resources
+        if res.state == "active" and tabular.table_format(tabular.resource_dict(res))
     ]
-    records = vmodel.latest_for([res.id for res in tables])
+    records = vmodel.latest_for([res.id for res in found])
     pending = model.Session.info.setdefault(_PENDING, [])
-    for res in tables:
-        data = resource_dict(res)
+    for res in found:
+        data = tabular.resource_dict(res)
         record = records.get(res.id)
-        current = fingerprint(data)
+        current = tabular.fingerprint(data)
         if record is not None and record.get("fingerprint") in (current, None):
             if data.get("validation_status") != record["status"]:
                 stamp = (
                     record.get("finished") or record.get("created") or vmodel.utcnow()
                 ).isoformat()
-                set_status(res, record["status"], stamp)
+                tabular.set_status(res, record["status"], stamp)
             continue
-        record = vmodel.start(res.id, current, options_of(data))
-        set_status(res, "created")
+        record = vmodel.start(res.id, current, tabular.options_of(data))
+        tabular.set_status(res, "created")
         pending.append((res.id, job_id(record)))
     # package_update dictizes the dataset with Core selects right after the hooks.
     model.Session.flush()
@@ -233,7 +170,9 @@ def enqueue(resource_id: str, run_job_id: str | None = None) -> Any:
     return toolkit.enqueue_job(
         run_job,
         [resource_id],
-        title=f"Validação da tabela {resource_id}",
+        title=translate(N_("Validation of the table {resource_id}")).format(
+            resource_id=resource_id
+        ),
         queue=toolkit.config.get("ckanext.mogi.validation.queue"),
         rq_kwargs=rq_kwargs,
     )
@@ -254,38 +193,40 @@ def validate_resource(resource_id: str, *, wait: float | None = None) -> dict[st
     passes ``wait``: when the validation would take longer than that many
     seconds, it is stopped and the record goes back to ``created`` (the caller
     queues the job). ``None`` when the resource is gone or no longer a table.
+
+    The whole run, in order: (1) the record and the resource's status say
+    ``running`` (committed, so pages show it); (2) the file is checked, with
+    no transaction open; (3) the verdict is stored and the publication rules
+    applied (:func:`_finish`), or a synchronous run out of time goes back to
+    the queue (:func:`_defer`). :mod:`.model` only stores.
     """
     timeout = int(toolkit.config.get("ckanext.mogi.validation.timeout"))
     seconds = float(timeout) if wait is None else min(float(wait), timeout)
-    short = seconds < timeout
     deadline = time.monotonic() + seconds
     res = model.Resource.get(resource_id)
     if res is None or res.state != "active":
         return None
-    data = resource_dict(res)
-    fmt = table_format(data)
+    data = tabular.resource_dict(res)
+    fmt = tabular.table_format(data)
     if fmt is None:
         return None
-    record = vmodel.latest(resource_id)
-    current = fingerprint(data)
-    if record is None or record["status"] not in vmodel.PENDING:
-        record = vmodel.start(resource_id, current, options_of(data))
-    vmodel.update(record["id"], status="running", fingerprint=current)
-    set_status(res, "running")
+    # (1) running
+    record = vmodel.begin(resource_id, tabular.fingerprint(data), tabular.options_of(data))
+    tabular.set_status(res, "running")
     model.Session.commit()
     _reindex(data["package_id"])
-
-    values: dict[str, Any]
+    # (2) the check
     try:
         values = _validate(data, fmt, deadline)
     except sandbox.Timeout:
-        if short:
+        if seconds < timeout:
             return _defer(resource_id, record["id"])
-        _ = translate
         values = _error(
-            _(
-                "The validation exceeded the time limit of {seconds} seconds. Split "
-                "the table into smaller files or ask the portal team to raise the limit."
+            translate(
+                N_(
+                    "The validation exceeded the time limit of {seconds} seconds. Split "
+                    "the table into smaller files or ask the portal team to raise the limit."
+                )
             ).format(seconds=timeout)
         )
     except FetchError as exc:
@@ -293,9 +234,14 @@ def validate_resource(resource_id: str, *, wait: float | None = None) -> dict[st
     except Exception:
         log.error("Validation of %s crashed:\n%s", resource_id, traceback.format_exc())
         values = _error(
-            "Ocorreu um erro interno ao validar a tabela. "
-            "Tente novamente mais tarde ou avise a equipe do portal."
+            translate(
+                N_(
+                    "An internal error occurred while validating the table. Try again "
+                    "later or tell the portal team."
+                )
+            )
         )
+    # (3) the verdict
     return _finish(resource_id, record["id"], values)
 
 
@@ -311,38 +257,41 @@ def _error(message: str) -> dict[str, Any]:
 def _defer(resource_id: str, record_id: str) -> dict[str, Any] | None:
     """Back to ``created``: a synchronous run that ran out of its wait."""
     model.Session.rollback()
-    vmodel.update(record_id, status="created")
+    record = vmodel.update(record_id, status="created")
     res = model.Resource.get(resource_id)
     if res is not None:
-        set_status(res, "created")
+        tabular.set_status(res, "created")
     model.Session.commit()
     if res is not None:
         _reindex(res.package_id)
-    return vmodel.latest(resource_id)
+    return record
 
 
 def _finish(resource_id: str, record_id: str, values: dict[str, Any]) -> dict[str, Any] | None:
+    """Store the verdict, copy its status onto the resource, apply the
+    publication rules (:func:`.blocking.after_validation`); the stored record."""
     model.Session.rollback()
     finished = vmodel.utcnow()
-    values = {
-        "report": None,
-        "lgpd": None,
-        "dialect": None,
-        "inferred_schema": None,
-        "error": None,
-        **values,
-        "finished": finished,
-    }
-    vmodel.update(record_id, **values)
+    record = vmodel.update(
+        record_id,
+        **{
+            "report": None,
+            "lgpd": None,
+            "dialect": None,
+            "inferred_schema": None,
+            "error": None,
+            **values,
+            "finished": finished,
+        },
+    )
     res = model.Resource.get(resource_id)
     if res is None:
         model.Session.commit()
-        return vmodel.latest(resource_id)
-    set_status(res, values["status"], finished.isoformat())
-    record = vmodel.latest(resource_id)
+        return record
+    tabular.set_status(res, values["status"], finished.isoformat())
     assert record is not None
     package_id = res.package_id
-    blocking.after_validation(package_id, resource_dict(res), record)
+    blocking.after_validation(package_id, tabular.resource_dict(res), record)
     model.Session.commit()
     _reindex(package_id)
     return record
@@ -362,7 +311,7 @@ def _validate(data: dict[str, Any], fmt: str, deadline: float) -> dict[str, Any]
             path,
             fmt=fmt,
             schema=schema,
-            options=options_of(data),
+            options=tabular.options_of(data),
             deadline=deadline,
             limits=sandbox.Limits.from_config(),
         )
@@ -377,18 +326,20 @@ def local_file(data: dict[str, Any], deadline: float | None = None) -> Iterator[
         upload = uploader.get_resource_uploader(dict(data))
         path = str(upload.get_path(data["id"]))
         if not os.path.isfile(path):
-            raise FetchError("O arquivo enviado não foi encontrado no armazenamento do portal.")
+            raise FetchError(N_("The uploaded file was not found in the portal's storage."))
         yield path
         return
     url = str(data.get("url") or "")
     if urlparse(url).scheme not in ("http", "https"):
-        raise FetchError("O recurso não tem um arquivo enviado nem um link http(s) para a tabela.")
+        raise FetchError(
+            N_("The resource has neither an uploaded file nor an http(s) link to the table.")
+        )
     max_mb = int(toolkit.config.get("ckanext.mogi.validation.max_download_mb"))
-    suffix = "." + (table_format(data) or "dat")
+    suffix = "." + (tabular.table_format(data) or "dat")
     handle, path = tempfile.mkstemp(prefix="mogi-validacao-", suffix=suffix)
     try:
         with os.fdopen(handle, "wb") as out:
-            for chunk in _download(url, max_mb * 1024 * 1024, "tabela", deadline):
+            for chunk in _download(url, max_mb * 1024 * 1024, "table", deadline):
                 out.write(chunk)
         yield path
     finally:
@@ -398,7 +349,9 @@ def local_file(data: dict[str, Any], deadline: float | None = None) -> Iterator[
 def _download(url: str, limit: int, what: str, deadline: float | None) -> Iterator[bytes]:
     """Stream ``url`` in chunks, refusing more than ``limit`` bytes and any
     internal address, other scheme or other port (``ckanext.mogi.fetch.*``);
-    past ``deadline`` (a :func:`time.monotonic` time), :class:`sandbox.Timeout`."""
+    past ``deadline`` (a :func:`time.monotonic` time), :class:`sandbox.Timeout`.
+    ``what`` ("table" or "schema") names the download in error messages."""
+    texts = _DOWNLOAD_TEXTS[what]
     timeout = float(toolkit.config.get("ckanext.mogi.validation.download_timeout"))
     # The deadline, when nearer than the download timeout, bounds every wait.
     bounded = deadline is not None and deadline - time.monotonic() < timeout
@@ -408,22 +361,18 @@ def _download(url: str, limit: int, what: str, deadline: float | None) -> Iterat
     try:
         with safe_http.open_stream(url, policy) as response:
             if response.status_code >= 400:
-                raise FetchError(
-                    f"Não foi possível baixar a {what} em {url}: o servidor "
-                    f"respondeu com o código HTTP {response.status_code}."
-                )
+                raise FetchError(texts["status"], url=url, code=response.status_code)
             for chunk in safe_http.iter_capped(response, limit, _CHUNK):
                 if deadline is not None and time.monotonic() > deadline:
                     raise sandbox.Timeout()
                 yield chunk
     except safe_http.ResponseTooLarge:
-        raise FetchError(_too_big(what, limit)) from None
+        raise FetchError(texts["too_big"], megabytes=limit // (1024 * 1024)) from None
     except safe_http.FetchError as exc:
         # A read timed out at the deadline ends a hair before it: the job's timeout.
         if deadline is not None and bounded and time.monotonic() > deadline - _DEADLINE_SLACK:
             raise sandbox.Timeout() from exc
-        reason = exc.message
-        raise FetchError(f"Não foi possível baixar a {what} em {url}: {reason}") from None
+        raise FetchError(texts["failed"], url=url, reason=exc.message) from None
 
 
 def fetch_policy(timeout: float | None = None) -> safe_http.FetchPolicy:
@@ -433,13 +382,6 @@ def fetch_policy(timeout: float | None = None) -> safe_http.FetchPolicy:
         allowed_ports=toolkit.aslist(config.get("ckanext.mogi.fetch.allowed_ports")),
         allowed_hosts=toolkit.aslist(config.get("ckanext.mogi.fetch.allowed_hosts")),
         timeout=timeout or int(config.get("ckanext.mogi.validation.download_timeout")),
-    )
-
-
-def _too_big(what: str, limit: int) -> str:
-    return (
-        f"A {what} remota é maior que o limite de {limit // (1024 * 1024)} MB "
-        "aceito pela validação."
     )
 
 
@@ -460,10 +402,11 @@ def resolve_schema(value: Any, deadline: float | None = None) -> dict[str, Any] 
             schema = json.loads(text)
         except ValueError as exc:
             raise FetchError(
-                f'O esquema da tabela (campo "schema") não é um JSON válido: {exc}.'
+                N_('The table\'s schema (field "schema") is not valid JSON: {error}.'),
+                error=exc,
             ) from exc
         if not isinstance(schema, dict):
-            raise FetchError("O esquema da tabela deve ser um objeto JSON.")
+            raise FetchError(N_("The table's schema must be a JSON object."))
         return schema
     name = _library_name(text)
     if name is not None:
@@ -473,19 +416,22 @@ def resolve_schema(value: Any, deadline: float | None = None) -> dict[str, Any] 
             return library.load(name)
         except KeyError:
             raise FetchError(
-                f'O esquema "{name}" não existe na biblioteca de esquemas do portal.'
+                N_('The schema "{name}" does not exist in the portal\'s schema library.'),
+                name=name,
             ) from None
     if urlparse(text).scheme not in ("http", "https"):
         raise FetchError(
-            "O esquema da tabela deve ser um JSON (Table Schema) ou um link http(s) para ele."
+            N_("The table's schema must be JSON (Table Schema) or an http(s) link to it.")
         )
-    content = b"".join(_download(text, MAX_SCHEMA_BYTES, "especificação do esquema", deadline))
+    content = b"".join(_download(text, MAX_SCHEMA_BYTES, "schema", deadline))
     try:
         schema = json.loads(content.decode("utf-8-sig"))
     except ValueError as exc:
-        raise FetchError(f"O esquema baixado de {text} não é um JSON válido.") from exc
+        raise FetchError(
+            N_("The schema downloaded from {url} is not valid JSON."), url=text
+        ) from exc
     if not isinstance(schema, dict):
-        raise FetchError(f"O esquema baixado de {text} não é um objeto JSON.")
+        raise FetchError(N_("The schema downloaded from {url} is not a JSON object."), url=text)
     return schema
 
 

@@ -12,7 +12,7 @@ Kinds and how a cell is recognised:
   as *masked* CPFs. Under a CPF header, 9 or 10 digits are read as a CPF whose
   leading zeros a spreadsheet dropped. CNPJs (14 digits) never match.
 - ``nis``: NIS/PIS/PASEP/NIT, 11 digits with a valid check digit.
-- ``cns``: Cartão Nacional de Saúde, 15 digits passing the CNS rules.
+- ``cns``: national health card (CNS), 15 digits passing the CNS rules.
 - ``email``: an e-mail address filling the whole cell.
 - ``telefone``: Brazilian phone numbers, formatted (``(11) 98765-4321``,
   ``4798-1234``, ``+55 11 ...``) or bare with area code; bare 8/9 digits
@@ -53,14 +53,19 @@ bound there.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from itertools import islice, repeat
 from operator import itemgetter
 from typing import Any
 
 from validate_docbr import CNS, CPF, PIS
+
+from ckanext.mogi.common import dates
+from ckanext.mogi.validation import wordlists
 
 KINDS = ("cpf", "email", "telefone", "nis", "cns", "rg", "data_nascimento", "nome")
 
@@ -102,7 +107,6 @@ _PHONE = re.compile(
     r"(?:\+?55[\s.-]?)?(?:\(0?[1-9]{2}\)\s?|0?[1-9]{2}[\s.-])?(?:9\s?\d{4}|[2-5]\d{3})[\s.-]?\d{4}"
 )
 _RG = re.compile(r"(?:\d{1,2}\.?\d{3}\.?\d{3}|\d{7,9})-?[\dxX]?")
-_DATE_BR = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _DATE_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _NAME_WORD = r"[^\W\d_]+(?:['’.-][^\W\d_]+)*\.?"
 _NAME = re.compile(rf"{_NAME_WORD}(?: +{_NAME_WORD}){{1,6}}")
@@ -112,235 +116,40 @@ _CPF_MASKED_FEDERAL = re.compile(r"\s*\*{3}\.\d{3}\.\d{3}-\*{2}\s*")
 _DIGITS_TO_ZERO = str.maketrans("123456789", "000000000")
 _FEDERAL_MASKS = frozenset({"***.000.000-**", ""})
 _DELETE_DIGITS = str.maketrans("", "", "0123456789")
-_NAME_PARTICLES = frozenset({"da", "de", "do", "das", "dos", "e", "di", "del", "d'"})
+@dataclass(frozen=True)
+class _Words:
+    """The word lists of ``data/lgpd.yaml`` (see the comments there)."""
 
-_WEBMAIL = frozenset(
-    {
-        "gmail.com",
-        "hotmail.com",
-        "hotmail.com.br",
-        "outlook.com",
-        "outlook.com.br",
-        "live.com",
-        "yahoo.com",
-        "yahoo.com.br",
-        "bol.com.br",
-        "uol.com.br",
-        "terra.com.br",
-        "ig.com.br",
-        "globo.com",
-        "globomail.com",
-        "icloud.com",
-        "msn.com",
-        "r7.com",
-        "protonmail.com",
-        "zipmail.com.br",
-    }
-)
+    hints: tuple[tuple[str, frozenset[str], frozenset[str], tuple[str, ...]], ...]
+    person: frozenset[str]
+    institution: frozenset[str]
+    institution_cell: frozenset[str]
+    institution_cell_upper: frozenset[str]
+    name_particles: frozenset[str]
+    webmail: frozenset[str]
 
-# Header words of columns that hold people.
-_PERSON_WORDS = frozenset(
-    {
-        "nome",
-        "servidor",
-        "servidora",
-        "beneficiario",
-        "beneficiaria",
-        "paciente",
-        "aluno",
-        "aluna",
-        "estudante",
-        "candidato",
-        "candidata",
-        "requerente",
-        "interessado",
-        "interessada",
-        "titular",
-        "mae",
-        "pai",
-        "responsavel",
-        "dependente",
-        "cidadao",
-        "contribuinte",
-        "municipe",
-        "vitima",
-        "pensionista",
-        "aposentado",
-        "segurado",
-        "matriculado",
-        "inscrito",
-        "funcionario",
-        "empregado",
-        "agente",
-        "conselheiro",
-    }
-)
-# Header words of columns about institutions, places and things: never "nome".
-_INSTITUTION_WORDS = frozenset(
-    {
-        "escola",
-        "unidade",
-        "empresa",
-        "fantasia",
-        "razao",
-        "social",
-        "orgao",
-        "secretaria",
-        "bairro",
-        "logradouro",
-        "rua",
-        "endereco",
-        "municipio",
-        "cidade",
-        "distrito",
-        "estado",
-        "uf",
-        "pais",
-        "fornecedor",
-        "contratado",
-        "contratada",
-        "credor",
-        "favorecido",
-        "entidade",
-        "instituicao",
-        "projeto",
-        "programa",
-        "curso",
-        "cargo",
-        "funcao",
-        "lotacao",
-        "setor",
-        "departamento",
-        "diretoria",
-        "rede",
-        "categoria",
-        "tipo",
-        "situacao",
-        "modalidade",
-        "objeto",
-        "produto",
-        "item",
-        "material",
-        "servico",
-        "equipamento",
-        "obra",
-        "evento",
-        "local",
-        "dependencia",
-        "popular",
-        "estabelecimento",
-        "hospital",
-        "ubs",
-        "banco",
-        "agencia",
-        "regiao",
-        "zona",
-        "area",
-        "vinculo",
-        "carreira",
-        "nivel",
-        "classe",
-        "grupo",
-        "especialidade",
-        "doenca",
-        "agravo",
-        "disciplina",
-        "turma",
-        "gestor",
-        "empreendimento",
-        "executor",
-        "fonte",
-        "acao",
-        "natureza",
-        "elemento",
-        "subelemento",
-    }
-)
-# Words in a cell that make it a company, school, place... rather than a person.
-_INSTITUTION_CELL_WORDS = frozenset(
-    {
-        "ltda",
-        "me",
-        "epp",
-        "eireli",
-        "sa",
-        "cia",
-        "comercio",
-        "comercial",
-        "servicos",
-        "industria",
-        "escola",
-        "emef",
-        "emei",
-        "nei",
-        "cei",
-        "ee",
-        "ubs",
-        "hospital",
-        "secretaria",
-        "prefeitura",
-        "municipal",
-        "estadual",
-        "federal",
-        "nacional",
-        "centro",
-        "associacao",
-        "instituto",
-        "fundacao",
-        "clube",
-        "esporte",
-        "construtora",
-        "engenharia",
-        "cooperativa",
-        "sindicato",
-        "igreja",
-        "banco",
-        "consorcio",
-        "sociedade",
-        "unidade",
-        "rua",
-        "avenida",
-        "praca",
-        "parque",
-        "jardim",
-        "vila",
-        "ministerio",
-        "governo",
-        "universidade",
-        "faculdade",
-        "colegio",
-        "creche",
-        "saude",
-        "educacao",
-        "tecnologia",
-        "distribuidora",
-        "importadora",
-        "transportes",
-        "medicamentos",
-        "produtos",
-        "grupo",
-        "brasil",
-        "empresa",
-        "assessoria",
-        "consultoria",
-        "total",
-        "outros",
-        # The same words with their accents (cells are only case-folded).
-        "comércio",
-        "serviços",
-        "indústria",
-        "associação",
-        "fundação",
-        "consórcio",
-        "praça",
-        "ministério",
-        "colégio",
-        "saúde",
-        "educação",
-    }
-)
-_INSTITUTION_CELL_WORDS_UPPER = frozenset(word.upper() for word in _INSTITUTION_CELL_WORDS)
-_PHONE_HEADER = re.compile(r"(?:tel|telefone|telefones|fone|fones|celular|cel|whatsapp)\d*")
+
+@functools.cache
+def _words() -> _Words:
+    data = wordlists.load("lgpd")
+    cell_words = frozenset(data["institution_cell_words"])
+    return _Words(
+        hints=tuple(
+            (
+                kind,
+                frozenset(spec.get("words") or ()),
+                frozenset(spec.get("numbered_words") or ()),
+                tuple(spec.get("within") or ()),
+            )
+            for kind, spec in data["header_hints"].items()
+        ),
+        person=frozenset(data["person_words"]),
+        institution=frozenset(data["institution_words"]),
+        institution_cell=cell_words,
+        institution_cell_upper=frozenset(word.upper() for word in cell_words),
+        name_particles=frozenset(data["name_particles"]),
+        webmail=frozenset(data["webmail_domains"]),
+    )
 
 
 def _normalise(text: str) -> str:
@@ -354,28 +163,17 @@ def _header_hints(header: str) -> tuple[frozenset[str], bool, bool]:
     norm = _normalise(header)
     tokens = set(norm.split("_"))
     squashed = norm.replace("_", "")
-    hints: set[str] = set()
-    if "cpf" in squashed:
-        hints.add("cpf")
-    if tokens & {"nis", "pis", "pasep", "nit"}:
-        hints.add("nis")
-    if "cns" in tokens or "cartaosus" in squashed or "cartaonacionaldesaude" in squashed:
-        hints.add("cns")
-    if tokens & {"rg", "identidade"} or "registrogeral" in squashed:
-        hints.add("rg")
-    if (
-        "nascimento" in squashed
-        or "nasc" in tokens
-        or "dtnasc" in squashed
-        or "datanasc" in squashed
-    ):
-        hints.add("data_nascimento")
-    if any(_PHONE_HEADER.fullmatch(t) for t in tokens):
-        hints.add("telefone")
-    if "email" in squashed:
-        hints.add("email")
-    institution = bool(tokens & _INSTITUTION_WORDS)
-    person = bool(tokens & _PERSON_WORDS) and not institution
+    words = _words()
+    numbered = {token.rstrip("0123456789") for token in tokens}
+    hints = {
+        kind
+        for kind, kind_words, numbered_words, within in words.hints
+        if tokens & kind_words
+        or numbered & numbered_words
+        or any(part in squashed for part in within)
+    }
+    institution = bool(tokens & words.institution)
+    person = bool(tokens & words.person) and not institution
     return frozenset(hints), person, institution
 
 
@@ -410,7 +208,7 @@ def _is_birth_date(value: Any, text: str | None) -> bool:
         )
     if text is None:
         return False
-    match = _DATE_BR.match(text)
+    match = dates.BR_DATE.match(text)
     if match:
         return _plausible_birth(int(match[3]), int(match[2]), int(match[1]))
     match = _DATE_ISO.match(text)
@@ -428,13 +226,15 @@ def _is_person_name(text: str) -> bool:
     # Letters only is the common case; then apostrophes, hyphens, initials.
     if not ("".join(words).isalpha() or _NAME.fullmatch(text)):
         return False
+    lists = _words()
     if text.isupper():  # the usual export: no case folding needed
-        return _INSTITUTION_CELL_WORDS_UPPER.isdisjoint(words)
+        return lists.institution_cell_upper.isdisjoint(words)
     folded = text.casefold().split()
-    if not _INSTITUTION_CELL_WORDS.isdisjoint(folded):
+    if not lists.institution_cell.isdisjoint(folded):
         return False
+    particles = lists.name_particles
     return all(
-        word[0].isupper() or low in _NAME_PARTICLES for word, low in zip(words, folded, strict=True)
+        word[0].isupper() or low in particles for word, low in zip(words, folded, strict=True)
     )
 
 
@@ -455,7 +255,7 @@ def _all_upper_names(joined: str, cells: list[str]) -> bool:
         and max(map(len, cells)) <= 80
         and min(map(str.count, cells, repeat(" "))) >= 1
         and max(map(str.count, cells, repeat(" "))) <= 6
-        and _INSTITUTION_CELL_WORDS_UPPER.isdisjoint(words)
+        and _words().institution_cell_upper.isdisjoint(words)
     )
 
 
@@ -583,7 +383,7 @@ class _Column:
             match = _EMAIL.fullmatch(text)
             if match:
                 self._hit("email")
-                if match[1].lower() in _WEBMAIL:
+                if match[1].lower() in _words().webmail:
                     self.webmail += 1
             return
         if _MASKED.search(text):
@@ -808,7 +608,8 @@ def _mask_email(text: str) -> str:
 def _mask_name(text: str) -> str:
     """First name plus initials: ``Maria da Silva Souza`` -> ``Maria S. S.``."""
     words = text.split()
-    rest = [w[0].upper() + "." for w in words[1:] if _normalise(w) not in _NAME_PARTICLES]
+    particles = _words().name_particles
+    rest = [w[0].upper() + "." for w in words[1:] if _normalise(w) not in particles]
     return " ".join([words[0], *rest])
 
 
@@ -838,7 +639,7 @@ def mask_value(kind: str, value: Any) -> Any:
     if kind == "email":
         return _mask_email(text) if "@" in text else text
     if kind == "data_nascimento":
-        match = _DATE_ISO.match(text) or _DATE_BR.match(text)
+        match = _DATE_ISO.match(text) or dates.BR_DATE.match(text)
         if match is None:
             return text
         year = match[1] if len(match[1]) == 4 else match[3]

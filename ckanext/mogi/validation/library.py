@@ -4,7 +4,7 @@ Each ``schemas/tables/<name>.json`` (shipped as package data of
 ``ckanext.mogi.schemas``) is a Frictionless Table Schema with a ``name``, a
 Portuguese ``title`` and ``description``, Portuguese titles and descriptions
 on every field and the pt-BR conventions (decimal comma, thousands dot,
-dd/mm/aaaa dates). Files are read on each call: they are few and small, and
+dd/mm/yyyy dates). Files are read on each call: they are few and small, and
 callers get their own copy to change.
 """
 

@@ -156,9 +156,27 @@ def unrecorded_resources() -> list[model.Resource]:
     )
 
 
-def update(record_id: str, **values: Any) -> None:
+def begin(
+    resource_id: str, fingerprint: str | None, options: dict[str, Any] | None
+) -> dict[str, Any]:
+    """A run about to check the file: the resource's pending record (a new run
+    when none is pending), marked ``running`` for this fingerprint."""
+    current = latest(resource_id)
+    record_id = (
+        current["id"]
+        if current is not None and current["status"] in PENDING
+        else start(resource_id, fingerprint, options)["id"]
+    )
+    record = update(record_id, status="running", fingerprint=fingerprint)
+    assert record is not None
+    return record
+
+
+def update(record_id: str, **values: Any) -> dict[str, Any] | None:
+    """Change a record; the record as stored now (``None`` if there is none)."""
     t = validation_table
-    model.Session.execute(t.update().where(t.c.id == record_id).values(**values))
+    query = t.update().where(t.c.id == record_id).values(**values).returning(*t.c)
+    return _row(model.Session.execute(query).first())
 
 
 def delete(resource_id: str) -> int:

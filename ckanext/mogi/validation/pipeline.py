@@ -2,7 +2,9 @@
 
 :func:`validate_file` never raises: a file that is not a table (HTML page, binary)
 or a broken schema ends in status "failure" with a frictionless-shaped report whose
-error carries a Portuguese message; only an unexpected crash ends in "error".
+error carries a translated message; only an unexpected crash ends in "error".
+Messages are translated by the ``translate`` a caller passes (the sandboxed
+child, which has no CKAN, passes the site language's catalogue).
 """
 
 from __future__ import annotations
@@ -10,12 +12,15 @@ from __future__ import annotations
 import codecs
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
 
 import frictionless
 
+from ckanext.mogi.common import i18n
+from ckanext.mogi.common.i18n import N_
 from ckanext.mogi.validation import engine, lgpd
 from ckanext.mogi.validation.dialect import Dialect, RejectedFile, sniff
 
@@ -44,34 +49,40 @@ def validate_file(
     fmt: str | None,
     schema: dict[str, Any] | None,
     options: dict[str, Any] | None = None,
+    translate: Callable[[str], str] = i18n.translate,
 ) -> Outcome:
     """Validate the table in ``path`` (declared format ``fmt``) against ``schema``.
 
     With no schema, one is inferred with pt-BR conventions and returned as
     ``inferred_schema``. ``options`` are ckanext-validation's ``validation_options``
     (see :class:`Options`); invalid options are a failure explained in the report.
+    Messages are translated by ``translate`` (a msgid -> text function).
     """
     name = os.path.basename(path)
     try:
         settings = Options.parse(options)
-    except ValueError as invalid:
-        return Outcome(
-            status="failure", report=rejection_report(name, "options-error", str(invalid))
+    except InvalidOptions as invalid:
+        message = translate(_OPTIONS_MESSAGE).format(
+            detail=invalid.render(translate), example=_OPTIONS_EXAMPLE
         )
+        return Outcome(status="failure", report=rejection_report(name, "options-error", message))
     if schema is not None and not isinstance(schema, dict):
-        message = _schema_message("o esquema deve ser um objeto JSON com a lista de campos")
+        message = translate(_SCHEMA_MESSAGE).format(
+            detail=translate(N_("the schema must be a JSON object with the list of fields"))
+        )
         return Outcome(status="failure", report=rejection_report(name, "schema-error", message))
     try:
         dialect = _sniff(path, fmt, settings)
     except RejectedFile as rejected:
         return Outcome(
-            status="failure", report=rejection_report(name, rejected.code, rejected.message)
+            status="failure",
+            report=rejection_report(name, rejected.code, rejected.render(translate)),
         )
     except MemoryError:
         raise  # the sandbox's memory limit: its runner reports it
     except Exception:
         log.exception("Could not read table %s", path)
-        return _crash("Não foi possível ler o arquivo. Tente enviá-lo novamente.")
+        return _crash(translate(N_("Could not read the file. Try sending it again.")))
     try:
         inferred = None if schema else engine.infer_schema(path, dialect)
         try:
@@ -86,7 +97,9 @@ def validate_file(
             )
         except frictionless.FrictionlessException as exception:
             notes = (error.note for error in chain([exception.error], exception.reasons))
-            message = _schema_message("; ".join(note for note in notes if note))
+            message = translate(_SCHEMA_MESSAGE).format(
+                detail="; ".join(note for note in notes if note)
+            )
             return Outcome(
                 status="failure",
                 report=rejection_report(name, "schema-error", message),
@@ -98,7 +111,9 @@ def validate_file(
         raise  # the sandbox's memory limit: its runner reports it
     except Exception:
         log.exception("Validation of %s crashed", path)
-        return _crash("A validação foi interrompida por um erro inesperado. Tente novamente.")
+        return _crash(
+            translate(N_("The validation was interrupted by an unexpected error. Try again."))
+        )
     return Outcome(
         status="success" if report.get("valid") else "failure",
         report=report,
@@ -132,14 +147,14 @@ class Options:
 
     @classmethod
     def parse(cls, options: Any) -> Options:
-        """Raise ``ValueError`` with a Portuguese message if ``options`` are invalid."""
+        """Raise :class:`InvalidOptions` if ``options`` are invalid."""
         if not options:
             return cls()
         if not isinstance(options, dict):
-            raise ValueError(_options_message("devem ser um objeto JSON"))
+            raise InvalidOptions(N_("they must be a JSON object"))
         dialect = options.get("dialect") or {}
         if not isinstance(dialect, dict):
-            raise ValueError(_options_message('"dialect" deve ser um objeto JSON'))
+            raise InvalidOptions(N_('"dialect" must be a JSON object'))
 
         def pick(*keys: str, source: dict[str, Any] = options) -> Any:
             return next((source[key] for key in keys if source.get(key) not in (None, "")), None)
@@ -152,12 +167,12 @@ class Options:
             try:
                 codecs.lookup(str(encoding))
             except LookupError:
-                raise ValueError(
-                    _options_message(f'a codificação "{encoding}" não existe')
+                raise InvalidOptions(
+                    N_('the encoding "{encoding}" does not exist'), encoding=encoding
                 ) from None
         delimiter = pick("delimiter", source=dialect) or pick("delimiter")
         if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1):
-            raise ValueError(_options_message("o separador deve ser um único caractere"))
+            raise InvalidOptions(N_("the delimiter must be a single character"))
         limit_errors = _positive(pick("limit_errors", "error_limit"), "limit_errors")
         return cls(
             fmt=pick("format"),
@@ -176,12 +191,22 @@ class Options:
         )
 
 
-def _options_message(detail: str) -> str:
-    return (
-        f"As opções de validação do recurso são inválidas: {detail}. Corrija o campo "
-        '"Opções de validação" (JSON) do recurso, ex.: {"dialect": {"delimiter": ";", '
-        '"headerRows": [3]}}, ou deixe-o vazio para a detecção automática.'
-    )
+class InvalidOptions(i18n.TranslatableError):
+    """Invalid ``validation_options``; the message says which part."""
+
+
+#: The options' explanation, around :class:`InvalidOptions`' ``detail``.
+_OPTIONS_MESSAGE = N_(
+    "The resource's validation options are invalid: {detail}. Fix the resource's "
+    '"Validation options" field (JSON), e.g. {example}, or leave it empty for '
+    "automatic detection."
+)
+_OPTIONS_EXAMPLE = '{"dialect": {"delimiter": ";", "headerRows": [3]}}'
+#: A schema frictionless refuses; ``detail`` is frictionless' own note.
+_SCHEMA_MESSAGE = N_(
+    "The schema (Table Schema) given for the resource is invalid and the table could "
+    "not be checked. Fix the schema or choose one from the library. Detail: {detail}"
+)
 
 
 def _list(value: Any) -> list[Any]:
@@ -198,7 +223,7 @@ def _positive(value: Any, key: str) -> int | None:
     except (TypeError, ValueError):
         number = 0
     if number < 1 or isinstance(value, bool | float):
-        raise ValueError(_options_message(f'"{key}" deve ser um número inteiro positivo'))
+        raise InvalidOptions(N_('"{key}" must be a positive whole number'), key=key)
     return number
 
 
@@ -230,13 +255,6 @@ def _tidy(report: dict[str, Any], name: str) -> None:
         for error in task.get("errors", []):
             for key in _DROPPED_ERROR_KEYS:
                 error.pop(key, None)
-
-
-def _schema_message(detail: str) -> str:
-    return (
-        "O esquema (Table Schema) informado para o recurso é inválido e a tabela não pôde "
-        f"ser conferida. Corrija o esquema ou escolha um da biblioteca. Detalhe: {detail}"
-    )
 
 
 def rejection_report(name: str, code: str, message: str) -> dict[str, Any]:

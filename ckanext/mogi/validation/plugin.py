@@ -57,7 +57,7 @@ class MogiValidationPlugin(p.SingletonPlugin):
     def get_helpers(self) -> dict[str, Any]:
         return helpers.get_helpers()
 
-    # IFacets: "Situação da validação" on every dataset listing.
+    # IFacets: "Validation status" on every dataset listing.
     def dataset_facets(self, facets_dict: Any, package_type: str) -> Any:
         facets_dict[helpers.FACET_FIELD] = helpers.facet_title()
         return facets_dict

@@ -16,7 +16,7 @@ and asks rq about the job of that run (its id is derived from the record, see
 * missing, finished, failed, stopped or canceled, or started by a dead
   worker: the job is lost. The run is requeued with one more attempt, or,
   after ``ckanext.mogi.validation.max_attempts`` attempts, ends in status
-  ``error`` with a Portuguese message (the file stays held).
+  ``error`` with a message in the site's language (the file stays held).
 
 A table with no record at all (uploaded before the plugin was enabled, or
 whose record staff deleted) is held too, so it is scheduled as well.
@@ -39,8 +39,8 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.worker import Worker
 
-from ckanext.mogi.common.i18n import translate
-from ckanext.mogi.validation import jobs
+from ckanext.mogi.common.i18n import N_, translate
+from ckanext.mogi.validation import jobs, tabular
 from ckanext.mogi.validation import model as vmodel
 
 log = logging.getLogger(__name__)
@@ -77,10 +77,12 @@ def job_alive(run_job_id: str) -> bool:
 
 def lost_message(attempts: int) -> str:
     return translate(
-        "The check of this table was interrupted {attempts} times (the server stopped "
-        "the job, for example for lack of memory). The file stays unavailable to "
-        "visitors: split the table into smaller files, or ask the portal team to check "
-        "the server, then run the validation again."
+        N_(
+            "The check of this table was interrupted {attempts} times (the server stopped "
+            "the job, for example for lack of memory). The file stays unavailable to "
+            "visitors: split the table into smaller files, or ask the portal team to check "
+            "the server, then run the validation again."
+        )
     ).format(attempts=attempts)
 
 
@@ -105,11 +107,11 @@ def reconcile(*, grace_seconds: int | None = None, max_attempts: int | None = No
 
 def _schedule_unrecorded(res: model.Resource, summary: Summary) -> None:
     """A table with no record is held with no job to clear it: schedule its check."""
-    data = jobs.resource_dict(res)
-    if not jobs.table_format(data):
+    data = tabular.resource_dict(res)
+    if not tabular.table_format(data):
         return
-    record = vmodel.start(res.id, jobs.fingerprint(data), jobs.options_of(data))
-    jobs.set_status(res, "created")
+    record = vmodel.start(res.id, tabular.fingerprint(data), tabular.options_of(data))
+    tabular.set_status(res, "created")
     model.Session.commit()
     jobs.enqueue(res.id, jobs.job_id(record))
     summary.requeued.append(res.id)
@@ -120,10 +122,10 @@ def _reconcile_one(record: dict[str, Any], max_attempts: int, summary: Summary) 
     if job_alive(jobs.job_id(record)):
         return
     res = model.Resource.get(resource_id)
-    if res is None or res.state != "active" or not jobs.table_format(jobs.resource_dict(res)):
+    if res is None or res.state != "active" or not tabular.table_format(tabular.resource_dict(res)):
         # Nothing left to validate: the record no longer holds anything.
         vmodel.update(record["id"], status="error",
-                      error={"message": translate("The table was removed.")},
+                      error={"message": translate(N_("The table was removed."))},
                       finished=vmodel.utcnow())
         model.Session.commit()
         return
@@ -134,7 +136,7 @@ def _reconcile_one(record: dict[str, Any], max_attempts: int, summary: Summary) 
         summary.failed.append(resource_id)
         return
     vmodel.update(record["id"], attempts=attempts, status="created")
-    jobs.set_status(res, "created")
+    tabular.set_status(res, "created")
     model.Session.commit()
     log.warning("Validation of %s was lost; requeued (attempt %s)", resource_id, attempts + 1)
     jobs.enqueue(resource_id, jobs.job_id({**record, "attempts": attempts}))

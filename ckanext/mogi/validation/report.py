@@ -1,10 +1,15 @@
-"""A frictionless validation report, rendered in Portuguese for municipal staff.
+"""A frictionless validation report, rendered for municipal staff in their language.
 
-Every text staff read is in the single table :data:`TEXTS` below (report content in
-Portuguese directly, like schema labels): a label, a message template and a hint on
-how to fix it, per frictionless error type, with sub-entries per field type
-("type-error:number") and per constraint ("constraint-error:enum"). Templates are
-filled with the error's row, column, field name and value.
+Every text staff read is in the single table :data:`TEXTS` below (English
+msgids, translated when a report is shown; pt_BR in the catalogue): a label,
+a message template and a hint on how to fix it, per frictionless error type,
+with sub-entries per field type ("type-error:number") and per constraint
+("constraint-error:enum"). Templates are filled with the error's row, column,
+field name and value.
+
+The messages of our own rejections (an HTML page, invalid options...) come
+stored in the report, already translated into the site's language when the
+file was checked.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ import re
 from collections import Counter
 from typing import Any
 
+from ckanext.mogi.common import dates
+from ckanext.mogi.common.i18n import N_, translate
 from ckanext.mogi.validation.lgpd import BLOCKING_KINDS
 
 #: At most this many errors are rendered (the summary still counts them all).
@@ -22,387 +29,440 @@ MAX_RENDERED_ERRORS = 1000
 #: Long cell values are cut to this many characters in messages.
 MAX_VALUE_CHARS = 80
 
-_NUMBER_HINT = "Use vírgula como separador decimal e ponto para milhar, ex.: 1.234,56."
-_FILE_HINT = "Exporte a tabela novamente do sistema de origem e envie o arquivo original."
+_NUMBER_HINT = N_("Use a comma as the decimal separator and a dot for thousands, e.g. 1.234,56.")
+_FILE_HINT = N_("Export the table again from the source system and send the original file.")
+_REREAD_OPTIONS = N_("Review the resource's validation options (delimiter, header row).")
 
-# type -> label, message, hint. Placeholders: {value} {field} {column} {row} {label}
-# {format} {example} {limit} {other} {encoding} {message} {type_label}.
-TEXTS: dict[str, dict[str, str]] = {
+# type -> label, message, hint; "detail": the hint ends with frictionless' note
+# (see _DETAIL). Placeholders: {value} {field} {column} {row} {label} {format}
+# {example} {limit} {other} {encoding} {message} {type_label}.
+TEXTS: dict[str, dict[str, Any]] = {
     # Cell values
     "type-error": {
-        "label": "Tipo de dado incorreto",
-        "message": '"{value}" não é do tipo {type_label}.',
-        "hint": "Corrija o valor ou ajuste o tipo da coluna no esquema.",
+        "label": N_("Wrong data type"),
+        "message": N_('"{value}" is not of type {type_label}.'),
+        "hint": N_("Fix the value or change the column's type in the schema."),
     },
     "type-error:integer": {
-        "message": '"{value}" não é um número inteiro.',
-        "hint": "Use só algarismos, sem separador de milhar nem casas decimais, ex.: 1234.",
+        "message": N_('"{value}" is not a whole number.'),
+        "hint": N_("Use digits only, with no thousands separator nor decimals, e.g. 1234."),
     },
     "type-error:number": {
-        "message": '"{value}" não é um número.',
+        "message": N_('"{value}" is not a number.'),
         "hint": _NUMBER_HINT,
     },
     "type-error:number:.": {
-        "message": '"{value}" não é um número.',
-        "hint": "Use ponto como separador decimal e não use separador de milhar, ex.: 1234.56.",
+        "message": N_('"{value}" is not a number.'),
+        "hint": N_(
+            "Use a dot as the decimal separator and no thousands separator, e.g. 1234.56."
+        ),
     },
     "type-error:date": {
-        "message": '"{value}" não é uma data válida no formato {format}.',
-        "hint": "Escreva a data como {format}, ex.: {example}; confira o dia e o mês "
-        "(31/02 não existe).",
+        "message": N_('"{value}" is not a valid date in the format {format}.'),
+        "hint": N_(
+            "Write the date as {format}, e.g. {example}; check the day and the month "
+            "(31/02 does not exist)."
+        ),
     },
     "type-error:datetime": {
-        "message": '"{value}" não é uma data e hora válida no formato {format}.',
-        "hint": "Escreva a data e a hora como {format}, ex.: {example}.",
+        "message": N_('"{value}" is not a valid date and time in the format {format}.'),
+        "hint": N_("Write the date and the time as {format}, e.g. {example}."),
     },
     "type-error:time": {
-        "message": '"{value}" não é um horário válido no formato {format}.',
-        "hint": "Escreva o horário como {format}, ex.: {example}.",
+        "message": N_('"{value}" is not a valid time of day in the format {format}.'),
+        "hint": N_("Write the time as {format}, e.g. {example}."),
     },
     "type-error:year": {
-        "message": '"{value}" não é um ano.',
-        "hint": "Use o ano com quatro algarismos, ex.: 2024.",
+        "message": N_('"{value}" is not a year.'),
+        "hint": N_("Use the year with four digits, e.g. 2024."),
     },
     "type-error:yearmonth": {
-        "message": '"{value}" não é um mês de um ano.',
-        "hint": "Use ano e mês como aaaa-mm, ex.: 2024-03.",
+        "message": N_('"{value}" is not a month of a year.'),
+        "hint": N_("Use year and month as yyyy-mm, e.g. 2024-03."),
     },
     "type-error:boolean": {
-        "message": '"{value}" não é um valor de verdadeiro ou falso.',
-        "hint": "Use um dos valores aceitos pelo esquema, ex.: true ou false.",
+        "message": N_('"{value}" is not a true or false value.'),
+        "hint": N_("Use one of the values the schema accepts, e.g. true or false."),
     },
     "type-error:string:email": {
-        "message": '"{value}" não é um endereço de e-mail válido.',
-        "hint": "Confira o endereço, ex.: ouvidoria@mogidascruzes.sp.gov.br.",
+        "message": N_('"{value}" is not a valid e-mail address.'),
+        "hint": N_("Check the address, e.g. ouvidoria@mogidascruzes.sp.gov.br."),
     },
     "type-error:string:uri": {
-        "message": '"{value}" não é um endereço (URL) válido.',
-        "hint": "Use o endereço completo, começando por https://.",
+        "message": N_('"{value}" is not a valid address (URL).'),
+        "hint": N_("Use the full address, starting with https://."),
     },
     "type-error:geopoint": {
-        "message": '"{value}" não é uma coordenada geográfica válida.',
-        "hint": "Use latitude e longitude com ponto decimal, ex.: -23.5229, -46.1880.",
+        "message": N_('"{value}" is not a valid geographic coordinate.'),
+        "hint": N_("Use latitude and longitude with a decimal dot, e.g. -23.5229, -46.1880."),
     },
     "constraint-error": {
-        "label": "Valor fora das regras da coluna",
-        "message": '"{value}" não respeita uma regra da coluna.',
-        "hint": "Confira as regras da coluna na descrição do esquema. (detalhe técnico: {other})",
+        "label": N_("Value outside the column's rules"),
+        "message": N_('"{value}" does not follow a rule of the column.'),
+        "hint": N_("Check the column's rules in the schema's description."),
+        "detail": True,
     },
     "constraint-error:required": {
-        "label": "Valor obrigatório ausente",
-        "message": "o valor é obrigatório, mas a célula está vazia.",
-        "hint": "Preencha a célula; se o dado não existir, use o marcador de ausência "
-        "combinado no esquema (ex.: -).",
+        "label": N_("Required value missing"),
+        "message": N_("the value is required, but the cell is empty."),
+        "hint": N_(
+            "Fill in the cell; if the data does not exist, use the missing-value marker "
+            "agreed in the schema (e.g. -)."
+        ),
     },
     "constraint-error:unique": {
-        "label": "Valor repetido",
-        "message": '"{value}" se repete, mas a coluna não admite valores repetidos.',
-        "hint": "Cada linha deve ter um valor diferente nesta coluna; remova linhas duplicadas.",
+        "label": N_("Repeated value"),
+        "message": N_('"{value}" repeats, but the column does not accept repeated values.'),
+        "hint": N_("Each row must have a different value in this column; remove duplicate rows."),
     },
     "constraint-error:enum": {
-        "label": "Valor não permitido",
-        "message": '"{value}" não está entre os valores permitidos: {limit}.',
-        "hint": "Use exatamente um dos valores da lista (confira acentos e maiúsculas).",
+        "label": N_("Value not allowed"),
+        "message": N_('"{value}" is not among the allowed values: {limit}.'),
+        "hint": N_("Use exactly one of the values of the list (check accents and capitals)."),
     },
     "constraint-error:pattern": {
-        "label": "Formato inválido",
-        "message": '"{value}" não segue o formato exigido para a coluna.',
-        "hint": "Confira o formato esperado na descrição do campo (padrão: {limit}).",
+        "label": N_("Invalid format"),
+        "message": N_('"{value}" does not follow the format required for the column.'),
+        "hint": N_("Check the expected format in the field's description (pattern: {limit})."),
     },
     "constraint-error:minimum": {
-        "label": "Valor abaixo do mínimo",
-        "message": '"{value}" é menor que o mínimo permitido ({limit}).',
-        "hint": "Confira o valor; o esquema só aceita valores a partir de {limit}.",
+        "label": N_("Value below the minimum"),
+        "message": N_('"{value}" is less than the allowed minimum ({limit}).'),
+        "hint": N_("Check the value; the schema only accepts values from {limit} on."),
     },
     "constraint-error:exclusiveMinimum": {
-        "label": "Valor abaixo do mínimo",
-        "message": '"{value}" deve ser maior que {limit}.',
-        "hint": "Confira o valor; o esquema só aceita valores acima de {limit}.",
+        "label": N_("Value below the minimum"),
+        "message": N_('"{value}" must be greater than {limit}.'),
+        "hint": N_("Check the value; the schema only accepts values above {limit}."),
     },
     "constraint-error:maximum": {
-        "label": "Valor acima do máximo",
-        "message": '"{value}" é maior que o máximo permitido ({limit}).',
-        "hint": "Confira o valor; o esquema só aceita valores até {limit}.",
+        "label": N_("Value above the maximum"),
+        "message": N_('"{value}" is greater than the allowed maximum ({limit}).'),
+        "hint": N_("Check the value; the schema only accepts values up to {limit}."),
     },
     "constraint-error:exclusiveMaximum": {
-        "label": "Valor acima do máximo",
-        "message": '"{value}" deve ser menor que {limit}.',
-        "hint": "Confira o valor; o esquema só aceita valores abaixo de {limit}.",
+        "label": N_("Value above the maximum"),
+        "message": N_('"{value}" must be less than {limit}.'),
+        "hint": N_("Check the value; the schema only accepts values below {limit}."),
     },
     "constraint-error:minLength": {
-        "label": "Texto curto demais",
-        "message": '"{value}" tem menos que os {limit} caracteres exigidos.',
-        "hint": "Complete o valor (confira se não faltam dígitos ou zeros à esquerda).",
+        "label": N_("Text too short"),
+        "message": N_('"{value}" has fewer than the {limit} characters required.'),
+        "hint": N_("Complete the value (check that no digits or leading zeros are missing)."),
     },
     "constraint-error:maxLength": {
-        "label": "Texto longo demais",
-        "message": '"{value}" passa dos {limit} caracteres permitidos.',
-        "hint": "Encurte o valor ou confira se duas informações foram juntadas na mesma célula.",
+        "label": N_("Text too long"),
+        "message": N_('"{value}" goes over the {limit} characters allowed.'),
+        "hint": N_(
+            "Shorten the value or check whether two pieces of information were joined in "
+            "the same cell."
+        ),
     },
     "unique-error": {
-        "label": "Valor repetido",
-        "message": '"{value}" já aparece na linha {other}, mas a coluna não admite repetição.',
-        "hint": "Cada linha deve ter um valor diferente nesta coluna; remova linhas duplicadas.",
+        "label": N_("Repeated value"),
+        "message": N_(
+            '"{value}" already appears in row {other}, but the column does not accept '
+            "repetition."
+        ),
+        "hint": N_("Each row must have a different value in this column; remove duplicate rows."),
     },
     "extra-cell": {
-        "label": "Célula a mais",
-        "message": 'há um valor ("{value}") além das colunas do cabeçalho.',
-        "hint": "Confira se algum texto contém o separador sem estar entre aspas, ou se falta "
-        "o título de uma coluna no cabeçalho.",
+        "label": N_("Extra cell"),
+        "message": N_('there is a value ("{value}") beyond the header\'s columns.'),
+        "hint": N_(
+            "Check whether some text contains the delimiter without being quoted, or "
+            "whether a column's title is missing from the header."
+        ),
     },
     "missing-cell": {
-        "label": "Célula faltando",
-        "message": "a linha termina antes desta coluna.",
-        "hint": "Complete a linha com as colunas que faltam (mesmo vazias, com o separador) ou "
-        "confira se um texto com quebra de linha não partiu a linha em duas.",
+        "label": N_("Missing cell"),
+        "message": N_("the row ends before this column."),
+        "hint": N_(
+            "Complete the row with the missing columns (even empty, with the delimiter) "
+            "or check whether a text with a line break split the row in two."
+        ),
     },
     "ascii-value": {
-        "label": "Caractere não ASCII",
-        "message": '"{value}" contém caracteres fora do padrão ASCII.',
-        "hint": "Remova acentos e símbolos especiais desta coluna, como pede o esquema.",
+        "label": N_("Non-ASCII character"),
+        "message": N_('"{value}" contains characters outside the ASCII standard.'),
+        "hint": N_("Remove accents and special symbols from this column, as the schema asks."),
     },
     "forbidden-value": {
-        "label": "Valor proibido",
-        "message": '"{value}" não é permitido nesta coluna.',
-        "hint": "Substitua o valor conforme as regras do esquema.",
+        "label": N_("Forbidden value"),
+        "message": N_('"{value}" is not allowed in this column.'),
+        "hint": N_("Replace the value according to the schema's rules."),
     },
     "sequential-value": {
-        "label": "Sequência quebrada",
-        "message": '"{value}" quebra a numeração sequencial da coluna.',
-        "hint": "Confira se há linhas faltando ou repetidas.",
+        "label": N_("Broken sequence"),
+        "message": N_('"{value}" breaks the sequential numbering of the column.'),
+        "hint": N_("Check whether rows are missing or repeated."),
     },
     "truncated-value": {
-        "label": "Valor possivelmente cortado",
-        "message": '"{value}" parece ter sido cortado pelo sistema de origem.',
-        "hint": "Exporte de novo sem limite de tamanho de texto ou de número.",
+        "label": N_("Value possibly cut off"),
+        "message": N_('"{value}" seems to have been cut off by the source system.'),
+        "hint": N_("Export it again with no size limit on texts or numbers."),
     },
     "deviated-value": {
-        "label": "Valor fora do padrão",
-        "message": "o valor está muito distante da média da coluna.",
-        "hint": "Confira se não há erro de digitação ou de unidade (ex.: reais e milhares). "
-        "(detalhe técnico: {other})",
+        "label": N_("Value out of pattern"),
+        "message": N_("the value is very far from the column's average."),
+        "hint": N_(
+            "Check that there is no typing or unit mistake (e.g. reais and thousands)."
+        ),
+        "detail": True,
     },
     "deviated-cell": {
-        "label": "Célula fora do padrão",
-        "message": "a célula é muito maior que as demais da coluna.",
-        "hint": "Confira se não foram juntadas várias informações numa só célula. "
-        "(detalhe técnico: {other})",
+        "label": N_("Cell out of pattern"),
+        "message": N_("the cell is much larger than the others of the column."),
+        "hint": N_("Check that several pieces of information were not joined in one cell."),
+        "detail": True,
     },
     # Rows
     "blank-row": {
-        "label": "Linha em branco",
-        "message": "a linha está totalmente vazia.",
-        "hint": "Apague as linhas em branco no meio da tabela.",
+        "label": N_("Blank row"),
+        "message": N_("the row is completely empty."),
+        "hint": N_("Delete the blank rows in the middle of the table."),
     },
     "duplicate-row": {
-        "label": "Linha duplicada",
-        "message": "a linha repete integralmente a linha {other}.",
-        "hint": "Apague a linha repetida.",
+        "label": N_("Duplicate row"),
+        "message": N_("the row repeats row {other} in full."),
+        "hint": N_("Delete the repeated row."),
     },
     "primary-key": {
-        "label": "Chave primária repetida ou vazia",
-        "message": "a chave primária da linha repete a da linha {other}.",
-        "hint": "Cada linha deve ter uma chave (ex.: número do processo) única e preenchida.",
+        "label": N_("Repeated or empty primary key"),
+        "message": N_("the row's primary key repeats that of row {other}."),
+        "hint": N_(
+            "Each row must have a key (e.g. the process number) that is unique and filled in."
+        ),
     },
     "primary-key:blank": {
-        "message": "as colunas da chave primária estão vazias.",
-        "hint": "Preencha a chave (ex.: número do processo) em todas as linhas.",
+        "message": N_("the primary key columns are empty."),
+        "hint": N_("Fill in the key (e.g. the process number) in every row."),
     },
     "foreign-key": {
-        "label": "Referência inexistente",
-        "message": 'o valor {value} da coluna "{field}" não existe na tabela de referência.',
-        "hint": "Use um valor que exista na tabela de referência ou corrija-a primeiro.",
+        "label": N_("Reference that does not exist"),
+        "message": N_('the value {value} of the column "{field}" does not exist in the '
+                      "reference table."),
+        "hint": N_("Use a value that exists in the reference table or fix that table first."),
     },
     "row-constraint": {
-        "label": "Regra da linha não atendida",
-        "message": "a linha não respeita uma regra do esquema.",
-        "hint": "Confira os valores da linha conforme a regra do esquema. "
-        "(detalhe técnico: {other})",
+        "label": N_("Row rule not met"),
+        "message": N_("the row does not follow a rule of the schema."),
+        "hint": N_("Check the row's values against the schema's rule."),
+        "detail": True,
     },
     # Header
     "blank-label": {
-        "label": "Coluna sem título",
-        "message": "a coluna não tem título no cabeçalho.",
-        "hint": "Dê um nome à coluna ou apague-a se estiver vazia.",
+        "label": N_("Column without a title"),
+        "message": N_("the column has no title in the header."),
+        "hint": N_("Give the column a name or delete it if it is empty."),
     },
     "duplicate-label": {
-        "label": "Título de coluna repetido",
-        "message": 'o título "{label}" repete o de outra coluna ({other}).',
-        "hint": "Dê a cada coluna um título diferente.",
+        "label": N_("Repeated column title"),
+        "message": N_('the title "{label}" repeats that of another column ({other}).'),
+        "hint": N_("Give each column a different title."),
     },
     "incorrect-label": {
-        "label": "Título de coluna diferente do esquema",
-        "message": 'o título "{label}" não corresponde ao campo "{field}" do esquema.',
-        "hint": 'Renomeie a coluna para "{field}" ou confira a ordem das colunas.',
+        "label": N_("Column title different from the schema"),
+        "message": N_('the title "{label}" does not match the field "{field}" of the schema.'),
+        "hint": N_('Rename the column to "{field}" or check the order of the columns.'),
     },
     "missing-label": {
-        "label": "Coluna faltando",
-        "message": 'falta a coluna "{field}", exigida pelo esquema.',
-        "hint": 'Inclua a coluna "{field}" na tabela (mesmo vazia) ou escolha outro esquema.',
+        "label": N_("Missing column"),
+        "message": N_('the column "{field}", required by the schema, is missing.'),
+        "hint": N_(
+            'Add the column "{field}" to the table (even empty) or choose another schema.'
+        ),
     },
     "extra-label": {
-        "label": "Coluna a mais",
-        "message": 'a coluna "{label}" não existe no esquema.',
-        "hint": "Apague a coluna ou acrescente-a ao esquema.",
+        "label": N_("Extra column"),
+        "message": N_('the column "{label}" does not exist in the schema.'),
+        "hint": N_("Delete the column or add it to the schema."),
     },
     "blank-header": {
-        "label": "Cabeçalho vazio",
-        "message": "a tabela não tem linha de cabeçalho.",
-        "hint": "Inclua na primeira linha os títulos das colunas.",
+        "label": N_("Empty header"),
+        "message": N_("the table has no header row."),
+        "hint": N_("Put the titles of the columns in the first row."),
     },
     # Table
     "field-count": {
-        "label": "Número de colunas",
-        "message": "a tabela não tem o número de colunas esperado.",
-        "hint": "Confira se todas as colunas foram exportadas. (detalhe técnico: {other})",
+        "label": N_("Number of columns"),
+        "message": N_("the table does not have the expected number of columns."),
+        "hint": N_("Check that all the columns were exported."),
+        "detail": True,
     },
     "row-count": {
-        "label": "Número de linhas",
-        "message": "a tabela não tem o número de linhas esperado.",
-        "hint": "Confira se a exportação não foi interrompida. (detalhe técnico: {other})",
+        "label": N_("Number of rows"),
+        "message": N_("the table does not have the expected number of rows."),
+        "hint": N_("Check that the export was not interrupted."),
+        "detail": True,
     },
     "table-dimensions": {
-        "label": "Dimensões da tabela",
-        "message": "as dimensões da tabela não são as esperadas.",
-        "hint": "Confira se todas as linhas e colunas foram exportadas. (detalhe técnico: {other})",
+        "label": N_("Table dimensions"),
+        "message": N_("the dimensions of the table are not the expected ones."),
+        "hint": N_("Check that all the rows and columns were exported."),
+        "detail": True,
     },
     "required-value": {
-        "label": "Valor obrigatório ausente",
-        "message": "um valor obrigatório não aparece na coluna.",
-        "hint": "Confira se a tabela está completa. (detalhe técnico: {other})",
+        "label": N_("Required value missing"),
+        "message": N_("a required value does not appear in the column."),
+        "hint": N_("Check that the table is complete."),
+        "detail": True,
     },
     "byte-count": {
-        "label": "Tamanho do arquivo",
-        "message": "o tamanho do arquivo não é o informado.",
-        "hint": "Envie o arquivo novamente; ele pode ter sido corrompido.",
+        "label": N_("File size"),
+        "message": N_("the size of the file is not the one given."),
+        "hint": N_("Send the file again; it may have been corrupted."),
     },
     "hash-count": {
-        "label": "Conferência do arquivo",
-        "message": "o arquivo não confere com a assinatura (hash) informada.",
-        "hint": "Envie o arquivo novamente; ele pode ter sido alterado ou corrompido.",
+        "label": N_("File check"),
+        "message": N_("the file does not match the signature (hash) given."),
+        "hint": N_("Send the file again; it may have been altered or corrupted."),
     },
     # File
     "encoding-error": {
-        "label": "Codificação de caracteres",
-        "message": "o arquivo tem caracteres que não puderam ser lidos na codificação "
-        "{encoding}; acentos sairiam trocados.",
-        "hint": 'Salve o arquivo em UTF-8 (no Excel: "CSV UTF-8 (delimitado por vírgulas)") '
-        "e envie de novo.",
+        "label": N_("Character encoding error"),
+        "message": N_(
+            "the file has characters that could not be read in the {encoding} encoding; "
+            "accents would come out wrong."
+        ),
+        "hint": N_(
+            'Save the file in UTF-8 (in Excel: "CSV UTF-8 (Comma delimited)") and send '
+            "it again."
+        ),
     },
     "source-error": {
-        "label": "Arquivo ilegível",
-        "message": "o arquivo não pôde ser lido como tabela.",
+        "label": N_("Unreadable file"),
+        "message": N_("the file could not be read as a table."),
         "hint": _FILE_HINT,
     },
     "scheme-error": {
-        "label": "Arquivo inacessível",
-        "message": "o arquivo não pôde ser aberto.",
-        "hint": "Confira o endereço do recurso ou envie o arquivo novamente.",
+        "label": N_("Inaccessible file"),
+        "message": N_("the file could not be opened."),
+        "hint": N_("Check the resource's address or send the file again."),
     },
     "format-error": {
-        "label": "Formato não reconhecido",
-        "message": "o conteúdo não corresponde ao formato declarado do recurso.",
-        "hint": "Confira o formato do recurso (CSV, XLSX, XLS ou ODS) e envie o arquivo original.",
+        "label": N_("Format not recognised"),
+        "message": N_("the content does not match the resource's declared format."),
+        "hint": N_(
+            "Check the resource's format (CSV, XLSX, XLS or ODS) and send the original file."
+        ),
     },
     "compression-error": {
-        "label": "Arquivo compactado inválido",
-        "message": "o arquivo compactado não pôde ser aberto.",
-        "hint": "Envie a tabela descompactada.",
+        "label": N_("Invalid compressed file"),
+        "message": N_("the compressed file could not be opened."),
+        "hint": N_("Send the table uncompressed."),
     },
     "dialect-error": {
-        "label": "Opções de leitura inválidas",
-        "message": "as opções de leitura da tabela são inválidas.",
-        "hint": "Revise as opções de validação do recurso (separador, linha de cabeçalho).",
+        "label": N_("Invalid reading options"),
+        "message": N_("the table's reading options are invalid."),
+        "hint": _REREAD_OPTIONS,
     },
     "control-error": {
-        "label": "Opções de leitura inválidas",
-        "message": "as opções de leitura da tabela são inválidas.",
-        "hint": "Revise as opções de validação do recurso (separador, linha de cabeçalho).",
+        "label": N_("Invalid reading options"),
+        "message": N_("the table's reading options are invalid."),
+        "hint": _REREAD_OPTIONS,
     },
     "schema-error": {
-        "label": "Esquema inválido",
-        "message": "{message}",  # pipeline.py's Portuguese explanation, with the detail
+        "label": N_("Invalid schema"),
+        "message": "{message}",  # pipeline.py's explanation, with the detail
         "hint": "",
     },
     "resource-error": {
-        "label": "Recurso inválido",
-        "message": "a descrição do recurso impede a validação.",
-        "hint": "Revise o formato, a codificação e as opções de validação do recurso.",
+        "label": N_("Invalid resource"),
+        "message": N_("the description of the resource prevents the validation."),
+        "hint": N_("Review the resource's format, encoding and validation options."),
     },
     "check-error": {
-        "label": "Verificação inválida",
-        "message": "uma das verificações pedidas nas opções de validação é inválida.",
-        "hint": "Revise as opções de validação do recurso.",
+        "label": N_("Invalid check"),
+        "message": N_("one of the checks asked for in the validation options is invalid."),
+        "hint": N_("Review the resource's validation options."),
     },
-    # Our own rejections: dialect.py's Portuguese message already says how to fix it
+    # Our own rejections: dialect.py's message already says how to fix it
     "html-file": {
-        "label": "Página HTML em vez de tabela",
+        "label": N_("HTML page instead of a table"),
         "message": "{message}",
         "hint": "",
     },
     "binary-file": {
-        "label": "Arquivo binário em vez de tabela",
+        "label": N_("Binary file instead of a table"),
         "message": "{message}",
         "hint": "",
     },
     "empty-file": {
-        "label": "Arquivo vazio",
+        "label": N_("Empty file"),
         "message": "{message}",
         "hint": "",
     },
     "format-mismatch": {
-        "label": "Formato diferente do declarado",
+        "label": N_("Format different from the declared one"),
         "message": "{message}",
         "hint": "",
     },
     "options-error": {
-        "label": "Opções de validação inválidas",
+        "label": N_("Invalid validation options"),
         "message": "{message}",
         "hint": "",
     },
     "unknown": {
-        "label": "Problema na tabela",
+        "label": N_("Problem in the table"),
         "message": "{message}",
         "hint": "",
     },
 }
 
 TYPE_LABELS = {
-    "string": "texto",
-    "integer": "número inteiro",
-    "number": "número",
-    "date": "data",
-    "datetime": "data e hora",
-    "time": "horário",
-    "year": "ano",
-    "yearmonth": "mês e ano",
-    "boolean": "verdadeiro/falso",
-    "geopoint": "coordenada geográfica",
+    "string": N_("text"),
+    "integer": N_("whole number"),
+    "number": N_("number"),
+    "date": N_("date"),
+    "datetime": N_("date and time"),
+    "time": N_("time of day"),
+    "year": N_("year"),
+    "yearmonth": N_("month and year"),
+    "boolean": N_("true/false"),
+    "geopoint": N_("geographic coordinate"),
     "geojson": "GeoJSON",
-    "object": "objeto JSON",
-    "array": "lista JSON",
-    "duration": "duração",
-    "any": "qualquer",
+    "object": N_("JSON object"),
+    "array": N_("JSON list"),
+    "duration": N_("duration"),
+    "any": N_("any"),
 }
 
 LGPD_KIND_LABELS = {
     "cpf": "CPF",
-    "email": "E-mail",
-    "telefone": "Telefone",
+    "email": N_("E-mail"),
+    "telefone": N_("Phone"),
     "nis": "NIS/PIS",
-    "cns": "Cartão Nacional de Saúde (CNS)",
+    "cns": N_("National Health Card (CNS)"),
     "rg": "RG",
-    "data_nascimento": "Data de nascimento",
-    "nome": "Nome de pessoa",
+    "data_nascimento": N_("Date of birth"),
+    "nome": N_("Person's name"),
 }
 
 LGPD_MESSAGES = {
-    "masked": 'A coluna "{field}" traz {kind} mascarado em {rows} linha(s), como no Portal '
-    "da Transparência: pode ser publicada.",
-    "blocking": 'A coluna "{field}" traz {kind} completo em {rows} linha(s). Publique a cópia '
-    "mascarada ou registre a base legal (LGPD) antes de tornar o conjunto público.",
-    "sensitive": 'A coluna "{field}" parece trazer {kind} de pessoas em {rows} linha(s). '
-    "Confira se a publicação é necessária e tem base legal (LGPD).",
+    "masked": N_(
+        'The column "{field}" holds masked {kind} in {rows} row(s), as on the federal '
+        "Transparency Portal: it may be published."
+    ),
+    "blocking": N_(
+        'The column "{field}" holds full {kind} in {rows} row(s). Publish the masked copy '
+        "or record the legal basis (LGPD) before making the dataset public."
+    ),
+    "sensitive": N_(
+        'The column "{field}" seems to hold {kind} of people in {rows} row(s). Check '
+        "whether publishing it is necessary and has a legal basis (LGPD)."
+    ),
+}
+
+#: Appended to a hint marked "detail" when frictionless gave a note.
+_DETAIL = N_(" (technical detail: {other})")
+#: Where an error is, by what frictionless tagged it with.
+_LOCATIONS = {
+    "header_column": N_("Header, column {column}"),
+    "cell_field": N_('Row {row}, column "{field}"'),
+    "cell_column": N_("Row {row}, column {column}"),
+    "row": N_("Row {row}"),
+    "header": N_("Header"),
 }
 
 _DEFAULT_FORMATS = {
@@ -422,7 +482,7 @@ def render(
     lgpd: dict[str, Any] | None = None,
     schema: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Portuguese summary, errors and LGPD findings of a frictionless report.
+    """Translated summary, errors and LGPD findings of a frictionless report.
 
     ``schema`` (optional) is the Table Schema the table was checked against; it lets
     number hints follow the field's decimal separator.
@@ -454,11 +514,11 @@ def render(
 
 
 def render_lgpd(lgpd: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """The LGPD findings with a Portuguese kind label and message."""
+    """The LGPD findings with a translated kind label and message."""
     rendered = []
     for finding in (lgpd or {}).get("findings") or []:
         kind = finding.get("kind", "")
-        label = LGPD_KIND_LABELS.get(kind, kind)
+        label = translate(LGPD_KIND_LABELS[kind]) if kind in LGPD_KIND_LABELS else kind
         if finding.get("masked"):
             template = LGPD_MESSAGES["masked"]
         elif kind in BLOCKING_KINDS:
@@ -472,7 +532,7 @@ def render_lgpd(lgpd: dict[str, Any] | None) -> list[dict[str, Any]]:
                 "kind_label": label,
                 "rows": finding.get("rows"),
                 "masked": bool(finding.get("masked")),
-                "message": template.format(
+                "message": translate(template).format(
                     field=finding.get("field"), kind=label, rows=finding.get("rows")
                 ),
             }
@@ -499,32 +559,24 @@ def _error_type(error: dict[str, Any]) -> str:
     return kind if kind in TEXTS else "unknown"
 
 
-def _text(key: str, part: str) -> str:
-    """``TEXTS[key][part]``, falling back to the error type's own entry."""
+def _entry(key: str, part: str) -> dict[str, Any]:
+    """The entry of ``TEXTS`` that gives ``key`` its ``part``: its own, else the
+    error type's."""
     entry = TEXTS.get(key, {})
     if part in entry:
-        return entry[part]
-    base = key.split(":", 1)[0]
-    return TEXTS.get(base, TEXTS["unknown"]).get(part, "")
+        return entry
+    return TEXTS.get(key.split(":", 1)[0], TEXTS["unknown"])
+
+
+def _text(key: str, part: str) -> str:
+    """``TEXTS[key][part]`` translated (a template without msgid stays as is)."""
+    template = str(_entry(key, part).get(part, ""))
+    return translate(template) if template and template != "{message}" else template
 
 
 def _short(value: Any) -> str:
     text = "" if value is None else str(value)
     return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
-
-
-def _human_format(fmt: str) -> str:
-    for code, human in (
-        ("%d", "dd"),
-        ("%m", "mm"),
-        ("%Y", "aaaa"),
-        ("%y", "aa"),
-        ("%H", "hh"),
-        ("%M", "mm"),
-        ("%S", "ss"),
-    ):
-        fmt = fmt.replace(code, human)
-    return fmt
 
 
 def _render_error(error: dict[str, Any], fields: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -560,21 +612,22 @@ def _render_error(error: dict[str, Any], fields: dict[str, dict[str, Any]]) -> d
             params["limit"] = _constraint_value(match.group(2))
     elif kind in ("unique-error", "duplicate-row", "primary-key", "duplicate-label"):
         match = _POSITION.search(note)
-        params["other"] = (
-            f"coluna {match.group(1)}"
-            if match and kind == "duplicate-label"
-            else (match.group(1) if match else "anterior")
-        )
+        if match and kind == "duplicate-label":
+            params["other"] = translate(N_("column {number}")).format(number=match.group(1))
+        else:
+            params["other"] = match.group(1) if match else translate(N_("earlier"))
         if kind == "primary-key" and not match:
             key = "primary-key:blank"
     elif kind == "encoding-error":
         match = _CODEC.search(note)
-        params["encoding"] = match.group(1).upper() if match else "declarada"
+        params["encoding"] = match.group(1).upper() if match else translate(N_("declared"))
     elif kind == "foreign-key":
         params["value"] = ", ".join(f'"{_short(v)}"' for v in error.get("fieldCells") or [])
         params["field"] = ", ".join(error.get("fieldNames") or [])
     message = _text(key, "message").format(**params)
-    hint = _text(key, "hint").format(**params).replace(" (detalhe técnico: )", "")
+    hint = _text(key, "hint").format(**params)
+    if _entry(key, "hint").get("detail") and params["other"]:
+        hint += translate(_DETAIL).format(other=params["other"])
     location = _location(tags, row, column, field)
     return {
         "type": kind,
@@ -590,24 +643,26 @@ def _render_error(error: dict[str, Any], fields: dict[str, dict[str, Any]]) -> d
 
 def _location(tags: list[str], row: Any, column: Any, field: str) -> str:
     if "#label" in tags or ("#header" in tags and column):
-        return f"Cabeçalho, coluna {column}"
-    if "#cell" in tags and row:
-        where = f'coluna "{field}"' if field else f"coluna {column}"
-        return f"Linha {row}, {where}"
-    if "#row" in tags and row:
-        return f"Linha {row}"
-    if "#header" in tags:
-        return "Cabeçalho"
-    return ""
+        where = "header_column"
+    elif "#cell" in tags and row:
+        where = "cell_field" if field else "cell_column"
+    elif "#row" in tags and row:
+        where = "row"
+    elif "#header" in tags:
+        where = "header"
+    else:
+        return ""
+    return translate(_LOCATIONS[where]).format(row=row, column=column, field=field)
 
 
 def _type_key(note: str, field: dict[str, Any] | None, params: dict[str, Any]) -> str:
     match = _TYPE_NOTE.search(note)
     field_type, fmt = (match.group(1), match.group(2)) if match else ("", "default")
-    params["type_label"] = TYPE_LABELS.get(field_type, field_type or "esperado")
+    type_label = TYPE_LABELS.get(field_type, field_type) or N_("expected")
+    params["type_label"] = translate(type_label)
     if field_type in _DEFAULT_FORMATS:
         pattern = _DEFAULT_FORMATS[field_type] if fmt in ("default", "any", "") else fmt
-        params["format"] = _human_format(pattern)
+        params["format"] = dates.human_format(pattern, translate)
         try:
             params["example"] = _EXAMPLE_MOMENT.strftime(pattern)
         except ValueError:

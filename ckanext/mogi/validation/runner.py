@@ -6,8 +6,8 @@ runs the structural checks of :mod:`~ckanext.mogi.validation.limits` and
 :func:`~ckanext.mogi.validation.pipeline.validate_file`, and writes the outcome
 to RESULT as JSON. It needs neither CKAN's configuration nor the database:
 everything comes in the REQUEST JSON file (file path, format, schema,
-options, limits). Messages about limits are codes with parameters, translated
-by the parent.
+options, limits, the language of its messages). Messages about limits are
+codes with parameters, translated by the parent.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ import resource
 import signal
 import sys
 from typing import Any
+
+from ckanext.mogi.common.i18n import catalogue
 
 #: Exit status of a child that ran out of memory (RLIMIT_AS).
 EXIT_MEMORY = 3
@@ -57,6 +59,7 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
         fmt=request["fmt"],
         schema=request["schema"],
         options=request["options"],
+        translate=catalogue(request["locale"]),
     )
     return dataclasses.asdict(outcome)
 

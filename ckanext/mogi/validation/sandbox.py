@@ -33,7 +33,7 @@ from typing import Any
 
 from ckan.plugins import toolkit
 
-from ckanext.mogi.common.i18n import translate
+from ckanext.mogi.common.i18n import N_, translate
 from ckanext.mogi.validation import runner
 from ckanext.mogi.validation.limits import StructureLimits
 
@@ -94,6 +94,9 @@ def validate(
         "memory_mb": limits.memory_mb,
         "cpu_seconds": limits.cpu_seconds,
         "structure": asdict(limits.structure),
+        # The child has no CKAN: its messages are translated into the language
+        # verdicts are stored in (see common.i18n.translate).
+        "locale": str(toolkit.config.get("ckan.locale_default") or "en"),
     }
     with tempfile.TemporaryDirectory(prefix="mogi-sandbox-") as workdir:
         request_path = os.path.join(workdir, "request.json")
@@ -155,7 +158,7 @@ def _values(result: dict[str, Any]) -> dict[str, Any]:
         "lgpd": result.get("lgpd") or {"findings": []},
     }
     if values["status"] == "error":
-        message = result.get("error") or translate("Could not check the table.")
+        message = result.get("error") or translate(N_("Could not check the table."))
         values["error"] = {"message": message}
     return values
 

@@ -1,6 +1,6 @@
 """The validation pages: a resource's report, staff actions, the schemas library.
 
-Server-rendered, in Portuguese, without JavaScript. Reading follows
+Server-rendered, translated, without JavaScript. Reading follows
 ``package_show``/``resource_show`` authorisation (a private dataset is "not
 found" for outsiders, as on CKAN's resource page); every action needs
 ``package_update`` on the dataset and goes through the actions of
@@ -238,7 +238,7 @@ def masked_copy(id: str, resource_id: str) -> Any:
 
 
 def library_index() -> str:
-    """The schemas library, in Portuguese."""
+    """The schemas library page."""
     schemas = [{**s, "url": helpers.library_url(s["name"])} for s in library.list_schemas()]
     return toolkit.render("mogi/validation/library.html", {"schemas": schemas})
 
@@ -262,7 +262,7 @@ def bulk_process(id: str) -> Any:
     CKAN's own view only expects ``NotAuthorized`` from the bulk actions; the
     blocking mode refuses a publication with a ``ValidationError`` (409 in the
     API), which that view would turn into a server error. The refusal becomes
-    Portuguese messages on the same page; everything else is CKAN's view.
+    translated messages on the same page; everything else is CKAN's view.
     """
     from ckan.views.group import BulkProcessView
 
