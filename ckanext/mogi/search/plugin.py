@@ -8,13 +8,14 @@ import ckan.plugins as p
 
 from ckanext.mogi.config import declarations
 
-from . import ckan_patch, limits
+from . import ckan_patch, limits, pagecache
 
 
 @p.toolkit.blanket.config_declarations(declarations("mogi_search"))
 class MogiSearchPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IActions)
+    p.implements(p.IMiddleware, inherit=True)
 
     def update_config(self, config: Any) -> None:
         # Runs before CKAN's own start-up Solr check (environment.update_config).
@@ -26,3 +27,7 @@ class MogiSearchPlugin(p.SingletonPlugin):
     def get_actions(self) -> dict[str, Any]:
         # Checks package_search's parameters before CKAN's action reads them.
         return {"package_search": limits.package_search}
+
+    def make_middleware(self, app: Any, config: Any) -> Any:
+        # Anonymous home and search pages, kept per index generation.
+        return pagecache.PageCache(app)
