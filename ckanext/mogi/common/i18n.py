@@ -10,6 +10,7 @@ this bundle's own compiled catalogue.
 from __future__ import annotations
 
 import gettext as _gettext
+from collections import UserString
 from importlib import resources
 
 import flask
@@ -30,3 +31,18 @@ def translate(message: str) -> str:
         fallback=True,
     )
     return catalogue.gettext(message)
+
+
+class LazyText(UserString):
+    """An English msgid read through :func:`translate` each time it is used.
+
+    For texts fixed when a module is imported, before any configuration is
+    known, and shown later: a command's help (click formats it on demand).
+    """
+
+    def __init__(self, message: str) -> None:  # UserString.__init__ would set ``data``
+        self.message = str(message)
+
+    @property  # type: ignore[override]
+    def data(self) -> str:  # UserString's methods all read ``data``.
+        return translate(self.message)
