@@ -167,7 +167,7 @@ IBGE_CHECK_DIGIT_EXCEPTIONS: dict[str, str] = {
 MOGI_DAS_CRUZES_IBGE = "3530607"
 
 
-def mogi_city_ibge_default(value: Any) -> Any:
+def mogi_city_ibge_default(value: Any, context: Mapping[str, Any]) -> Any:
     """CKAN's ``default`` validator with the city's IBGE code (``ckanext.mogi.city.ibge_code``)."""
     if value is None or value == "" or value is missing:
         return city().ibge_code
