@@ -6,6 +6,7 @@
 # Optional environment (besides those of scripts/lib.sh):
 #   MOGI_HOST, MOGI_PORT   address of the web server     (127.0.0.1, 5000)
 #   MOGI_DEMO_SOURCE       shared data folder            (../shared/data)
+#   MOGI_DEMO_CATALOGUE    demo catalogue's data files   (demo)
 #   MOGI_SKIP_DEMO=1       do not load the demo catalogue
 #   MOGI_ADMIN_EMAIL       e-mail of the sysadmin `admin` (admin@example.com)
 #   MOGI_SETUP_ONLY=1      stop after the set-up, serve nothing
@@ -17,6 +18,7 @@ HOST="${MOGI_HOST:-127.0.0.1}"
 PORT="${MOGI_PORT:-5000}"
 DB_NAME="${MOGI_DB_NAME:-ckan_mogi}"
 DEMO_SOURCE="${MOGI_DEMO_SOURCE:-../shared/data}"
+DEMO_CATALOGUE="${MOGI_DEMO_CATALOGUE:-$ROOT/demo}"
 ADMIN_EMAIL="${MOGI_ADMIN_EMAIL:-admin@example.com}"
 INI="$ROOT/ckan.ini"
 LOCAL="$ROOT/.local"
@@ -86,8 +88,10 @@ if [[ "${MOGI_SKIP_DEMO:-0}" == 1 ]]; then
     info "skipped (MOGI_SKIP_DEMO=1)"
 else
     [[ -d "$DEMO_SOURCE" ]] || die "demo data folder $DEMO_SOURCE not found (clone the shared data beside the repo, or MOGI_SKIP_DEMO=1)"
+    [[ -d "$DEMO_CATALOGUE" ]] || die "demo catalogue folder $DEMO_CATALOGUE not found (MOGI_DEMO_CATALOGUE, or MOGI_SKIP_DEMO=1)"
     stamp="$LOCAL/demo-loaded.$(db_url | sha256sum | cut -c1-12)"
     fingerprint="$( { find "$DEMO_SOURCE"/ -type f -printf '%P %s %T@\n' | LC_ALL=C sort
+                      find "$DEMO_CATALOGUE"/ -type f -printf '%P %s %T@\n' | LC_ALL=C sort
                       cat "$VENV/.mogi-bundle.sha256"; } | sha256sum | cut -d' ' -f1)"
     datasets="$(sql "select count(*) from package where state = 'active' and type = 'dataset'")"
     if [[ -f "$stamp" && "$(cat "$stamp")" == "$fingerprint" && "$datasets" -gt 0 ]]; then
@@ -95,7 +99,7 @@ else
     else
         ckan_cli -c "$INI" mogi demo load --help >/dev/null 2>&1 \
             || die "'ckan mogi demo load' is not available in this version of ckanext-mogi (MOGI_SKIP_DEMO=1 starts without the demo catalogue)"
-        ckan_step mogi demo load --source "$DEMO_SOURCE"
+        ckan_step mogi demo load --source "$DEMO_SOURCE" --catalogue "$DEMO_CATALOGUE"
         printf '%s\n' "$fingerprint" >"$stamp"
         info "loaded ($(sql "select count(*) from package where state = 'active' and type = 'dataset'") datasets)"
     fi

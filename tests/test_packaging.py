@@ -224,6 +224,21 @@ def test_wheel_ships_every_source_file_of_the_package(wheel: zipfile.ZipFile):
     assert not missing, f"not in the wheel: {missing}"
 
 
+def test_wheel_ships_no_demo_data(wheel: zipfile.ZipFile):
+    """The demo catalogue (the repository's demo/ folder) stays out of production."""
+    names = wheel.namelist()
+    demo_files = [path for path in (ROOT / "demo").rglob("*") if path.is_file()]
+    assert {path.name for path in demo_files} >= {
+        "organizations.yaml", "themes.yaml", "datasets.yaml"}
+    demo_contents = {path.read_bytes() for path in demo_files}
+
+    assert not [n for n in names if n.startswith("demo/")]
+    # The demo package holds only its code (the loader), no data file.
+    assert [n for n in names if n.startswith("ckanext/mogi/demo/")
+            and not n.endswith(".py")] == []
+    assert not [n for n in names if not n.endswith("/") and wheel.read(n) in demo_contents]
+
+
 def test_wheel_declares_the_plugin_entry_points(wheel: zipfile.ZipFile):
     (entry_points,) = [n for n in wheel.namelist() if n.endswith(".dist-info/entry_points.txt")]
     parser = configparser.ConfigParser()

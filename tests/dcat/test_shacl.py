@@ -24,7 +24,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, RDF, SH
 
 from ckanext.mogi.dcat import shacl
-from ckanext.mogi.demo import catalogue as demo_catalogue
+from ckanext.mogi.demo import catalogue as demo_files
 from ckanext.mogi.demo.loader import LoadSummary
 
 SHARED = Path(__file__).parents[2].parent / "shared"
@@ -33,6 +33,8 @@ DCAT_AP = SHARED / "standards" / "dcat-ap" / "dcat-ap-3.0.0"
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 SITE_URL = "http://test.ckan.net"
 MAX_PAGES = 50
+#: The demo datasets (test.ini: ckanext.mogi.demo.catalogue_dir).
+DEMO_DATASETS = demo_files.read(demo_files.resolve_folder()).datasets
 
 
 @cache
@@ -117,7 +119,7 @@ def _dataset_names(graph: Graph) -> set[str]:
 
 
 def test_catalogue_is_paged_from_site_url(pages: list[Graph], merged: Graph):
-    public = [d for d in demo_catalogue.DATASETS if not d["private"]]
+    public = [d for d in DEMO_DATASETS if not d["private"]]
     assert len(pages) >= 2, "the demo catalogue should span several pages"
     assert len(set(merged.subjects(RDF.type, DCAT.Dataset))) == len(public)
     catalog = next(merged.subjects(RDF.type, DCAT.Catalog))
@@ -129,19 +131,19 @@ def test_catalogue_is_paged_from_site_url(pages: list[Graph], merged: Graph):
 def test_private_datasets_are_absent(catalogue: LoadSummary, merged: Graph):
     from ckan.model import Package
 
-    private = [d["name"] for d in demo_catalogue.DATASETS if d["private"]]
+    private = [d["name"] for d in DEMO_DATASETS if d["private"]]
     assert private
     ids = {Package.get(name).id for name in private}
     subjects = {str(s) for s in merged.subjects(RDF.type, DCAT.Dataset)}
     assert not {s for s in subjects if s.rsplit("/", 1)[-1] in ids}
     titles = {str(t) for t in merged.objects(None, DCTERMS.title)}
-    for dataset in demo_catalogue.DATASETS:
+    for dataset in DEMO_DATASETS:
         if dataset["private"]:
             assert dataset["title"] not in titles
 
 
 def test_dataset_endpoint(catalogue: LoadSummary):
-    public = next(d for d in demo_catalogue.DATASETS if not d["private"])
+    public = next(d for d in DEMO_DATASETS if not d["private"])
     plugins.load_all()
     try:
         app = _get_test_app()
@@ -154,7 +156,7 @@ def test_dataset_endpoint(catalogue: LoadSummary):
             "https://dcat-br.github.io/dcat-br/docs/vocabularies/VCR-FR/"
             + public["periodicidade"]
         )
-        private = next(d for d in demo_catalogue.DATASETS if d["private"])
+        private = next(d for d in DEMO_DATASETS if d["private"])
         response = app.get(f"/dataset/{private['name']}.ttl")
         assert response.status_code in (403, 404)
         assert private["title"] not in response.get_data(as_text=True)
@@ -235,16 +237,16 @@ def test_sysadmin_catalogue_has_no_private_dataset(catalogue: LoadSummary):
     for page in (1, 2, 3, 4, 5):
         graph = _turtle("dcat_catalog_show", _sysadmin(), page=page)
         titles |= {str(t) for t in graph.objects(None, DCTERMS.title)}
-    assert any(d["title"] in titles for d in demo_catalogue.DATASETS if not d["private"])
-    assert not {d["title"] for d in demo_catalogue.DATASETS if d["private"]} & titles
+    assert any(d["title"] in titles for d in DEMO_DATASETS if not d["private"])
+    assert not {d["title"] for d in DEMO_DATASETS if d["private"]} & titles
 
 
 def test_fq_filter_keeps_private_out(catalogue: LoadSummary):
-    private = next(d for d in demo_catalogue.DATASETS if d["private"])
+    private = next(d for d in DEMO_DATASETS if d["private"])
     graph = _turtle("dcat_catalog_show", _sysadmin(), fq=f"organization:{private['owner_org']}")
     titles = {str(t) for t in graph.objects(None, DCTERMS.title)}
     assert private["title"] not in titles
-    public_same_org = [d["title"] for d in demo_catalogue.DATASETS
+    public_same_org = [d["title"] for d in DEMO_DATASETS
                        if d["owner_org"] == private["owner_org"] and not d["private"]]
     assert set(public_same_org) <= titles
 
@@ -252,7 +254,7 @@ def test_fq_filter_keeps_private_out(catalogue: LoadSummary):
 def test_parse_dataset_round_trip(catalogue: LoadSummary):
     from ckanext.dcat.processors import RDFParser
 
-    public = next(d for d in demo_catalogue.DATASETS if not d["private"] and d.get("ods"))
+    public = next(d for d in DEMO_DATASETS if not d["private"] and d.get("ods"))
     graph = _turtle("dcat_dataset_show", "", id=public["name"])
     parser = RDFParser(profiles=["dcat_br"])
     parser.g = graph
@@ -279,7 +281,7 @@ def test_parse_dataset_round_trip(catalogue: LoadSummary):
     ("/catalog.ttl?q=licitações&modified_since=2000-01-01", "turtle"),
 ])
 def test_serialisations(catalogue: LoadSummary, path: str, rdf_format: str):
-    public = next(d for d in demo_catalogue.DATASETS if not d["private"])
+    public = next(d for d in DEMO_DATASETS if not d["private"])
     plugins.load_all()
     try:
         response = _get_test_app().get(path.format(name=public["name"]), status=200)

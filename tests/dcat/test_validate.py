@@ -18,9 +18,11 @@ from rdflib.namespace import DCAT, DCTERMS, SH
 
 from ckanext.mogi.dcat import shacl
 from ckanext.mogi.dcat.cli import public_datasets
-from ckanext.mogi.demo import catalogue as demo_catalogue
+from ckanext.mogi.demo import catalogue as demo_files
 from ckanext.mogi.demo.loader import LoadSummary
 
+#: The demo datasets (test.ini: ckanext.mogi.demo.catalogue_dir).
+DEMO_DATASETS = demo_files.read(demo_files.resolve_folder()).datasets
 #: Dataset fields filled only when they apply (as in tests/demo/test_demo.py).
 CONDITIONAL_FIELDS = {
     "granularidade_municipal", "base_legal_lgpd", "anonimizacao", "ods",
@@ -82,7 +84,7 @@ def fills_every_field(dataset: dict[str, Any]) -> bool:
 
 
 def test_every_public_dataset_is_validated(datasets, reports):
-    public = {d["name"] for d in demo_catalogue.DATASETS if not d["private"]}
+    public = {d["name"] for d in DEMO_DATASETS if not d["private"]}
     assert set(datasets) == public
     assert set(reports) == public
 
@@ -160,7 +162,7 @@ def test_cli_on_the_demo(catalogue: LoadSummary, cli, reports):
     result = cli.invoke(ckan, ["mogi", "dcat", "validate"])
 
     assert result.exit_code == 0, result.output
-    public = [d["name"] for d in demo_catalogue.DATASETS if not d["private"]]
+    public = [d["name"] for d in DEMO_DATASETS if not d["private"]]
     for name in public:
         assert f"{name}: 0 violações, " in result.output
     assert "dcat:byteSize (tamanho em bytes) ausente em dcat:Distribution (recomendado)" \
@@ -169,7 +171,7 @@ def test_cli_on_the_demo(catalogue: LoadSummary, cli, reports):
     warnings = sum(len(r.warnings) for r in reports.values())
     assert (f"Resumo: {len(public)} conjuntos de dados validados contra o DCAT-BR 1.0; "
             f"0 violações, {warnings} avisos; 0 com violações.") in result.output
-    private = next(d["name"] for d in demo_catalogue.DATASETS if d["private"])
+    private = next(d["name"] for d in DEMO_DATASETS if d["private"])
     assert f"{private}:" not in result.output
 
 
@@ -182,7 +184,7 @@ def test_cli_one_dataset(catalogue: LoadSummary, cli):
 
 
 def test_cli_private_dataset_is_refused(catalogue: LoadSummary, cli):
-    private = next(d["name"] for d in demo_catalogue.DATASETS if d["private"])
+    private = next(d["name"] for d in DEMO_DATASETS if d["private"])
 
     result = cli.invoke(ckan, ["mogi", "dcat", "validate", "--dataset", private])
 

@@ -22,13 +22,15 @@ from ckanext.scheming.helpers import scheming_get_dataset_schema, scheming_get_o
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
-from ckanext.mogi.demo import catalogue as demo_catalogue
+from ckanext.mogi.demo import catalogue as demo_files
 from ckanext.mogi.demo import tables
 from ckanext.mogi.demo.loader import LoadSummary, load_demo, resolve_source
 from ckanext.mogi.schema import vocabularies
 from ckanext.mogi.schema.validators import is_valid_cnpj
 
 SOURCE = resolve_source()  # test.ini: ckanext.mogi.demo.source_dir
+# test.ini: ckanext.mogi.demo.catalogue_dir (the repository's demo/ folder)
+CATALOGUE = demo_files.read(demo_files.resolve_folder())
 THEMES_DIR = SOURCE.parent / "standards" / "dcat-br" / "vocabularies" / "themes"
 DATE = re.compile(r"^\d{2}/\d{2}/\d{4}$")
 PREFEITURA_CNPJ = "46523270000188"
@@ -74,9 +76,9 @@ def _all_datasets() -> list[dict[str, Any]]:
 
 def _shown(user: str | None = None) -> list[dict[str, Any]]:
     """``package_show`` of every demo dataset ``user`` may see."""
-    names = [d["name"] for d in demo_catalogue.DATASETS]
+    names = [d["name"] for d in CATALOGUE.datasets]
     if user is None:
-        names = [d["name"] for d in demo_catalogue.DATASETS if not d["private"]]
+        names = [d["name"] for d in CATALOGUE.datasets if not d["private"]]
     return [_action("package_show", user, id=name) for name in names]
 
 
@@ -124,8 +126,8 @@ def catalogue(load_demo_catalogue) -> LoadSummary:
 
 
 def test_every_demo_dataset_is_created(catalogue: LoadSummary) -> None:
-    expected = len(demo_catalogue.DATASETS)
-    private = sum(d["private"] for d in demo_catalogue.DATASETS)
+    expected = len(CATALOGUE.datasets)
+    private = sum(d["private"] for d in CATALOGUE.datasets)
 
     assert catalogue.datasets == len(_all_datasets()) == expected >= 30
     assert catalogue.private_datasets == private >= 4
@@ -257,7 +259,7 @@ def test_values_are_realistic_per_dataset(catalogue: LoadSummary) -> None:
 def test_public_datasets_carry_the_federal_extras(catalogue: LoadSummary) -> None:
     public = _shown()
 
-    assert len(public) == sum(not d["private"] for d in demo_catalogue.DATASETS)
+    assert len(public) == sum(not d["private"] for d in CATALOGUE.datasets)
     for dataset in public:
         name, extras = dataset["name"], _extras(dataset)
         assert set(extras) >= CGU_KEYS, (name, CGU_KEYS - set(extras))
@@ -399,7 +401,7 @@ def test_loading_again_restores_edited_metadata(catalogue: LoadSummary, app) -> 
     assert response.get_data().startswith(b"ano,id_licitacao,")
     assert _action("organization_show", id="iprem")["sigla"] == "IPREM"
     assert _action("group_show", id="saude")["description"] == (
-        demo_catalogue.THEME_DESCRIPTIONS["saude"])
+        CATALOGUE.themes["saude"])
 
 
 def test_missing_source_is_a_clear_error(cli, tmp_path: Path) -> None:
@@ -410,6 +412,17 @@ def test_missing_source_is_a_clear_error(cli, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "pasta de dados de demonstração não encontrada" in result.output
     assert str(missing) in result.output
+    assert "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)
+
+
+def test_missing_catalogue_is_a_clear_error(cli, tmp_path: Path) -> None:
+    result = cli.invoke(ckan, ["mogi", "demo", "load", "--source", str(SOURCE),
+                               "--catalogue", str(tmp_path)])
+
+    assert result.exit_code == 1
+    assert "arquivo do catálogo de demonstração não encontrado" in result.output
+    assert str(tmp_path / "organizations.yaml") in result.output
     assert "Traceback" not in result.output
     assert isinstance(result.exception, SystemExit)
 
@@ -427,4 +440,4 @@ def test_tender_dumps_are_flattened_and_cleaned() -> None:
 
 
 def test_theme_descriptions_cover_the_vocabulary() -> None:
-    assert set(demo_catalogue.THEME_DESCRIPTIONS) == set(vocabularies.values("temas"))
+    assert set(CATALOGUE.themes) == set(vocabularies.values("temas"))

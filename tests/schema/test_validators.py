@@ -291,8 +291,8 @@ def test_registry():
     registry = schema_package.get_validators()
     assert registry == v.validators()
     assert set(registry) == {
-        "mogi_required", "mogi_cnpj", "mogi_ibge_municipio", "mogi_uf", "mogi_date",
-        "mogi_email", "mogi_url",
+        "mogi_required", "mogi_cnpj", "mogi_ibge_municipio", "mogi_city_ibge_default",
+        "mogi_uf", "mogi_date", "mogi_email", "mogi_url",
         "mogi_sei_codes", "mogi_vocabulary", "mogi_temporal_range", "mogi_spatial_value",
         "mogi_access_rules",
     }

@@ -223,8 +223,8 @@ def test_footer_carries_the_transparency_links(app, catalogue):
     assert "Sobre o portal" in links
 
 
-@pytest.mark.ckan_config("ckanext.mogi.theme.esic_url", "https://esic.example.gov.br/mogi")
-@pytest.mark.ckan_config("ckanext.mogi.theme.data_policy_url", "https://leis.example/decreto")
+@pytest.mark.ckan_config("ckanext.mogi.city.esic_url", "https://esic.example.gov.br/mogi")
+@pytest.mark.ckan_config("ckanext.mogi.city.data_policy_url", "https://leis.example/decreto")
 def test_footer_links_follow_the_configuration(app, catalogue):
     footer = _page(app, "/about").find("footer")
     links = {_text(a): a["href"] for a in footer.find_all("a")}

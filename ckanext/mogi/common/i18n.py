@@ -14,6 +14,7 @@ CKAN and Flask are imported only when a message is translated, so that
 from __future__ import annotations
 
 import gettext as _gettext
+from collections import UserString
 from collections.abc import Callable
 from importlib import resources
 from typing import Any
@@ -86,3 +87,18 @@ class TranslatableError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class LazyText(UserString):
+    """An English msgid read through :func:`translate` each time it is used.
+
+    For texts fixed when a module is imported, before any configuration is
+    known, and shown later: a command's help (click formats it on demand).
+    """
+
+    def __init__(self, message: str) -> None:  # UserString.__init__ would set ``data``
+        self.message = str(message)
+
+    @property  # type: ignore[override]
+    def data(self) -> str:  # UserString's methods all read ``data``.
+        return translate(self.message)

@@ -49,8 +49,10 @@ CATALOG = "mogi_dcat.catalog"
 #: flask ``g`` attributes: the negotiated format, the validators.
 NEGOTIATED = "_mogi_dcat_format"
 VALIDATORS = "_mogi_dcat_validators"
-#: Configuration the RDF depends on (besides the data).
-CONFIG_PREFIXES = ("ckan.site_url", "ckanext.dcat.", "ckanext.mogi.dcat.", "ckan.locale")
+#: Configuration the RDF depends on (besides the data); ``ckanext.mogi.city.``:
+#: the catalogue's publisher and territory.
+CONFIG_PREFIXES = ("ckan.site_url", "ckanext.dcat.", "ckanext.mogi.dcat.", "ckanext.mogi.city.",
+                   "ckan.locale")
 
 RDF_MEDIA_TYPES = frozenset(dcat_utils.CONTENT_TYPES.values())
 

@@ -33,17 +33,15 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCAT, FOAF, RDF, SKOS, XSD
 from rdflib.term import Node
 
+from ckanext.mogi.common.city import city
 from ckanext.mogi.dcat import iri
 from ckanext.mogi.dcat import mappings as m
 from ckanext.mogi.dcat.mappings import DCT, VCARD
 from ckanext.mogi.schema import vocabularies
 from ckanext.mogi.schema.validators import parse_date
 
-DEFAULT_PUBLISHER_NAME = "Prefeitura Municipal de Mogi das Cruzes"
-DEFAULT_PUBLISHER_URI = "https://www.mogidascruzes.sp.gov.br/"
-DEFAULT_CATALOG_DESCRIPTION = (
-    "Catálogo de dados abertos da Prefeitura Municipal de Mogi das Cruzes (SP)."
-)
+#: The catalogue's description when the site has none (the city's government and state).
+DEFAULT_CATALOG_DESCRIPTION = "Catálogo de dados abertos da {government} ({state})."
 MIN_DESCRIPTION = 10  # DCAT-BR shapes.ttl: dct:description sh:minLength 10
 #: Where the portal serves its library of Table Schemas (ckanext.mogi.validation).
 SCHEMA_LIBRARY_PATH = "/validacao/esquemas/"
@@ -96,11 +94,13 @@ def _is_true(value: Any) -> bool:
 
 
 def publisher_name() -> str:
-    return tk.config.get("ckanext.mogi.dcat.publisher_name") or DEFAULT_PUBLISHER_NAME
+    """The catalogue's publisher: the city's government (``ckanext.mogi.city.government``)."""
+    return city().government
 
 
 def publisher_uri() -> str:
-    return tk.config.get("ckanext.mogi.dcat.publisher_uri") or DEFAULT_PUBLISHER_URI
+    """Its IRI and homepage: the government's site (``ckanext.mogi.city.url``)."""
+    return city().url
 
 
 def _without(data: Mapping[str, Any], keys: frozenset[str]) -> dict[str, Any]:
@@ -491,7 +491,9 @@ class DCATBRProfile(EuropeanDCATAP3Profile):
         self._bind_namespaces()
         catalog_dict = catalog_dict or {}
         if not catalog_dict.get("description") and not tk.config.get("ckan.site_description"):
-            g.set((catalog_ref, DCT.description, Literal(DEFAULT_CATALOG_DESCRIPTION)))
+            here = city()
+            g.set((catalog_ref, DCT.description, Literal(DEFAULT_CATALOG_DESCRIPTION.format(
+                government=here.government, state=here.state))))
         for predicate in (DCT.publisher, DCT.language, DCT.spatial, DCAT.themeTaxonomy):
             g.remove((catalog_ref, predicate, None))
         for homepage in g.objects(catalog_ref, FOAF.homepage):
@@ -503,8 +505,9 @@ class DCATBRProfile(EuropeanDCATAP3Profile):
         g.add((catalog_ref, DCAT.themeTaxonomy, themes))
         g.add((themes, RDF.type, SKOS.ConceptScheme))
         g.add((themes, DCT.title, Literal("Temas (DCAT-BR)", lang="pt-BR")))
-        self._add_location(catalog_ref, m.IBGE_MUNICIPIO.format(code=m.MOGI_DAS_CRUZES),
-                           "Mogi das Cruzes (SP)")
+        here = city()
+        self._add_location(catalog_ref, m.IBGE_MUNICIPIO.format(code=here.ibge_code),
+                           here.place)
 
     # -------------------------------------------------------------------- parse
 

@@ -1,10 +1,10 @@
-"""Loads the demo catalogue through CKAN's actions, as the site user.
+"""Loads the demo catalogue (:mod:`.catalogue`) through CKAN's actions, as the site user.
 
-The 26 theme groups are the ``mogi_schema`` plugin's own
-(:func:`ckanext.mogi.schema.themes.ensure_theme_groups`, from
-``schemas/vocabularies.yaml``); the loader only adds their descriptions.
-Datasets choose their themes in the ``temas`` field, and the plugin keeps the
-group memberships in step.
+The 26 theme groups are the ``mogi_schema`` plugin's own: it creates them
+(from ``schemas/vocabularies.yaml``) when a dataset is saved, and keeps each
+dataset's memberships in step with its ``temas`` field. The loader reads the
+theme names from the dataset schema (ckanext-scheming), loads the datasets,
+and then only sets the groups' descriptions.
 
 Idempotent: an existing organization, theme or dataset is patched only where
 it differs from the catalogue (values compared as the schema stores them), and
@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan import model
+from ckanext.scheming.helpers import scheming_field_choices, scheming_get_dataset_schema
 from werkzeug.datastructures import FileStorage
 
+from ckanext.mogi.common.i18n import translate as _
 from ckanext.mogi.demo import catalogue, tables
-from ckanext.mogi.schema import themes as theme_groups
-from ckanext.mogi.schema.validators import parse_date
+from ckanext.mogi.demo.catalogue import Catalogue, DemoSourceError
 
 SOURCE_OPTION = "ckanext.mogi.demo.source_dir"
 DEFAULT_SOURCE = Path("..", "shared", "data")
@@ -42,11 +42,13 @@ Echo = Callable[[str], None]
 
 #: Resource metadata the loader keeps in step (the file itself is never replaced).
 RESOURCE_FIELDS = ("description", "format", "tipo_recurso", "idioma")
-
-#: Dataset fields holding dates (stored as ISO, typed as dd/mm/aaaa).
-DATE_FIELDS = frozenset({
-    "cobertura_temporal_inicio", "cobertura_temporal_fim", "data_descontinuacao",
-})
+#: Keys of a catalogue resource that tell how to build its file (not CKAN's).
+FILE_KEYS = ("tables", "convert", "filename", "columns")
+#: The dataset field whose choices are the theme groups.
+THEMES_FIELD = "temas"
+#: ``group_show`` without what the theme step never reads.
+GROUP_SHOW = {"include_datasets": False, "include_users": False, "include_groups": False,
+              "include_followers": False, "include_tags": False}
 
 
 def _split_tags(tag_string: str) -> list[str]:
@@ -56,16 +58,11 @@ def _split_tags(tag_string: str) -> list[str]:
 def _comparable(key: str, value: Any) -> Any:
     """``value`` as the schema stores it, to tell a real change from a format one.
 
-    Dates typed as dd/mm/aaaa are stored as ISO dates, lists of codes are
-    stored sorted and without repetitions, e-mail domains lower-cased.
+    Lists of codes are stored sorted and without repetitions, e-mail domains
+    lower-cased.
     """
     if value is None or value == "" or value == []:
         return None
-    if key in DATE_FIELDS:
-        try:
-            return parse_date(value).isoformat()
-        except ValueError:
-            return value
     if isinstance(value, (list, tuple)):
         return sorted({str(item) for item in value})
     if key.endswith("email") and isinstance(value, str) and "@" in value:
@@ -74,12 +71,9 @@ def _comparable(key: str, value: Any) -> Any:
     return value
 
 
-def _group_state(group: model.Group) -> tuple[Any, ...]:
-    return (group.title, group.state, dict(group.extras or {}), group.description or "")
-
-
-class DemoSourceError(Exception):
-    """The source folder is unusable; the message is in Portuguese."""
+def _group_state(group: dict[str, Any]) -> tuple[Any, ...]:
+    extras = {extra["key"]: extra["value"] for extra in group.get("extras") or []}
+    return (group["title"], group["state"], extras, group.get("description") or "")
 
 
 @dataclass
@@ -98,10 +92,14 @@ class LoadSummary:
 
     def lines(self) -> list[str]:
         return [
-            f"Organizações: {self.organizations} · Temas: {self.themes} · "
-            f"Conjuntos de dados: {self.datasets} ({self.private_datasets} privados)",
-            f"Criados: {self.created} · Atualizados: {self.updated} · "
-            f"Sem alterações: {self.unchanged} · Arquivos enviados: {self.uploads}",
+            _("Organizations: {organizations} · Themes: {themes} · "
+              "Datasets: {datasets} ({private} private)").format(
+                organizations=self.organizations, themes=self.themes,
+                datasets=self.datasets, private=self.private_datasets),
+            _("Created: {created} · Updated: {updated} · "
+              "Unchanged: {unchanged} · Files uploaded: {uploads}").format(
+                created=self.created, updated=self.updated,
+                unchanged=self.unchanged, uploads=self.uploads),
         ]
 
 
@@ -111,23 +109,24 @@ def resolve_source(option: str | Path | None = None) -> Path:
     return Path(chosen).expanduser().resolve()
 
 
-def check_source(source: Path) -> None:
-    """Fail early, in Portuguese, if anything the catalogue reads is missing."""
+def check_source(source: Path, datasets: list[dict[str, Any]]) -> None:
+    """Fail early, with a clear message, if any table ``datasets`` read is missing."""
     if not source.is_dir():
         raise DemoSourceError(
-            f"pasta de dados de demonstração não encontrada: {source}. "
-            f"Informe --source ou configure {SOURCE_OPTION}."
+            _("Demo data folder not found: {source}. Give --source or set {option}.").format(
+                source=source, option=SOURCE_OPTION)
         )
-    missing = sorted(
+    missing = sorted({
         name
-        for dataset in catalogue.DATASETS
+        for dataset in datasets
         for resource in dataset["resources"]
         for name in resource.get("tables", [])
         if not (source / "tables" / name).is_file()
-    )
+    })
     if missing:
         raise DemoSourceError(
-            f"tabelas ausentes em {source / 'tables'}: {', '.join(sorted(set(missing)))}"
+            _("Tables missing in {folder}: {names}").format(
+                folder=source / "tables", names=", ".join(missing))
         )
 
 
@@ -135,9 +134,18 @@ def _site_user() -> str:
     return tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
 
 
+def theme_choices() -> list[dict[str, str]]:
+    """The theme groups (``value``, ``label``): the choices of the dataset schema's
+    ``temas`` field."""
+    fields = scheming_get_dataset_schema("dataset")["dataset_fields"]
+    (field,) = [f for f in fields if f["field_name"] == THEMES_FIELD]
+    return list(scheming_field_choices(field))
+
+
 class _Loader:
-    def __init__(self, source: Path, echo: Echo) -> None:
+    def __init__(self, source: Path, content: Catalogue, echo: Echo) -> None:
         self.source = source
+        self.catalogue = content
         self.echo = echo
         self.user = _site_user()
         self.summary = LoadSummary()
@@ -146,9 +154,9 @@ class _Loader:
         # A fresh context per call: CKAN's actions write into it.
         return tk.get_action(action)({"user": self.user}, data)
 
-    def show(self, action: str, name: str) -> dict[str, Any] | None:
+    def show(self, action: str, name: str, **options: Any) -> dict[str, Any] | None:
         try:
-            return self.call(action, {"id": name})
+            return self.call(action, {"id": name, **options})
         except tk.ObjectNotFound:
             return None
 
@@ -172,31 +180,53 @@ class _Loader:
         return "updated"
 
     def load_organizations(self) -> None:
-        for organization in catalogue.ORGANIZATIONS:
+        for organization in self.catalogue.organizations:
             self.summary.count(self.ensure_organization(dict(organization)))
             self.summary.organizations += 1
 
-    def load_themes(self) -> None:
-        """The plugin's 26 theme groups, with the catalogue's descriptions."""
-        names = theme_groups.theme_names()
-        before = {
-            group.name: _group_state(group)
-            for group in model.Session.query(model.Group).filter(model.Group.name.in_(names))
-        }
-        groups = theme_groups.ensure_theme_groups()
-        for name, group in groups.items():
-            description = catalogue.THEME_DESCRIPTIONS.get(name, "")
-            if (group.description or "") != description:
-                group.description = description
-            if name not in before:
+    def theme_states(self, names: list[str]) -> dict[str, tuple[Any, ...] | None]:
+        """Each theme group as the outcome compares it (``None``: not there)."""
+        states: dict[str, tuple[Any, ...] | None] = {}
+        for name in names:
+            group = self.show("group_show", name, **GROUP_SHOW)
+            states[name] = None if group is None else _group_state(group)
+        return states
+
+    def load_themes(self, choices: list[dict[str, str]],
+                    before: dict[str, tuple[Any, ...] | None]) -> None:
+        """The catalogue's descriptions on the plugin's theme groups.
+
+        Runs after the datasets, whose saving made the plugin create (or fix)
+        the groups; ``before`` is their state before the load, to tell what
+        the load created or changed.
+        """
+        for choice in choices:
+            name = choice["value"]
+            description = self.catalogue.themes.get(name, "")
+            group = self.show("group_show", name, **GROUP_SHOW)
+            if group is None:
+                # Only when no dataset was saved and the group was purged.
+                self.call("group_create", {
+                    "name": name, "title": choice["label"], "description": description,
+                    "extras": [{"key": "uri", "value": tk.h.mogi_vocabulary_uri(
+                        THEMES_FIELD, name)}],
+                })
+            else:
+                changes: dict[str, Any] = {}
+                if (group.get("description") or "") != description:
+                    changes["description"] = description
+                if group["state"] != "active":
+                    changes["state"] = "active"
+                if changes:
+                    self.call("group_patch", {"id": group["id"], **changes})
+            if before[name] is None:
                 outcome = "created"
-            elif before[name] != _group_state(group):
+            elif before[name] != self.theme_states([name])[name]:
                 outcome = "updated"
             else:
                 outcome = "unchanged"
             self.summary.count(outcome)
             self.summary.themes += 1
-        model.repo.commit()
 
     # --- datasets ----------------------------------------------------------
 
@@ -240,7 +270,7 @@ class _Loader:
         try:
             self._load_dataset(dataset)
         except tk.ValidationError:
-            self.echo(f"  {dataset['name']}: erro de validação")
+            self.echo("  " + _("{name}: validation error").format(name=dataset["name"]))
             raise
 
     def _load_dataset(self, dataset: dict[str, Any]) -> None:
@@ -284,12 +314,14 @@ class _Loader:
         if dataset.get("private"):
             self.summary.private_datasets += 1
         labels = {
-            "created": "criado",
-            "updated": "atualizado",
-            "unchanged": "sem alterações",
+            "created": _("{name}: created"),
+            "updated": _("{name}: updated"),
+            "unchanged": _("{name}: unchanged"),
         }
-        detail = f" ({uploads} arquivo(s) enviado(s))" if uploads else ""
-        self.echo(f"  {dataset['name']}: {labels[outcome]}{detail}")
+        line = labels[outcome].format(name=dataset["name"])
+        if uploads:
+            line += " " + _("({count} file(s) uploaded)").format(count=uploads)
+        self.echo("  " + line)
 
     @staticmethod
     def merged_resource(existing: dict[str, Any], desired: dict[str, Any]) -> dict[str, Any]:
@@ -304,15 +336,13 @@ class _Loader:
 
     def new_resource(self, resource: dict[str, Any]) -> dict[str, Any]:
         """A resource to add: a link, or a file built from the tables, to upload."""
-        data = {
-            key: value for key, value in resource.items()
-            if key not in ("tables", "convert", "filename")
-        }
+        data = {key: value for key, value in resource.items() if key not in FILE_KEYS}
         if "tables" not in resource:
             return data
 
         paths = [self.source / "tables" / name for name in resource["tables"]]
-        content = tables.CONVERTERS[resource.get("convert", "raw")](paths)
+        options = {"columns": resource["columns"]} if "columns" in resource else {}
+        content = tables.CONVERTERS[resource.get("convert", "raw")](paths, **options)
         filename = resource["filename"]
         content_type = (
             CONTENT_TYPES.get(resource["format"])
@@ -329,19 +359,26 @@ class _Loader:
         return data
 
 
-def load_demo(source: Path, echo: Echo | None = None) -> LoadSummary:
-    """Create or update the demo catalogue from the tables in ``source``."""
+def load_demo(source: Path, echo: Echo | None = None, *,
+              catalogue_dir: Path | None = None) -> LoadSummary:
+    """Create or update the demo catalogue of ``catalogue_dir`` (default: the
+    ``ckanext.mogi.demo.catalogue_dir`` option) from the tables in ``source``."""
     say: Echo = echo or (lambda _message: None)
     source = Path(source).resolve()
-    check_source(source)
-    loader = _Loader(source, say)
+    folder = catalogue.resolve_folder(catalogue_dir)
+    content = catalogue.read(folder)
+    check_source(source, content.datasets)
+    loader = _Loader(source, content, say)
+    choices = theme_choices()
+    themes_before = loader.theme_states([choice["value"] for choice in choices])
 
-    say(f"Carregando o catálogo de demonstração a partir de {source}")
+    say(_("Loading the demo catalogue of {folder} with the tables of {source}").format(
+        folder=folder, source=source))
     loader.load_organizations()
-    say(f"Organizações prontas: {loader.summary.organizations}")
-    loader.load_themes()
-    say(f"Temas DCAT-BR prontos: {loader.summary.themes}")
-    say("Conjuntos de dados:")
-    for dataset in catalogue.DATASETS:
+    say(_("Organizations ready: {count}").format(count=loader.summary.organizations))
+    say(_("Datasets:"))
+    for dataset in content.datasets:
         loader.load_dataset(dataset)
+    loader.load_themes(choices, themes_before)
+    say(_("DCAT-BR themes ready: {count}").format(count=loader.summary.themes))
     return loader.summary

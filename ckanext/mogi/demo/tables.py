@@ -12,11 +12,15 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-Converter = Callable[[Sequence[Path]], bytes]
+from ckanext.mogi.common.i18n import translate as _
+
+#: ``converter(paths, **options)``: the options are the resource's ``columns``
+#: in the catalogue, when it has them.
+Converter = Callable[..., bytes]
 
 _DATE = re.compile(r"\d{2}/\d{2}/\d{4}")
 _SPACES = re.compile(r"\s+")
@@ -37,33 +41,6 @@ TENDER_COLUMNS = (
     "quantidade_ocorrencias",
     "quantidade_documentos",
 )
-
-
-#: Column -> (type, description) of the flat tender files: the data dictionary.
-TENDER_DICTIONARY: dict[str, tuple[str, str]] = {
-    "ano": ("inteiro", "Ano da licitação no sistema de licitações."),
-    "id_licitacao": ("inteiro", "Identificador interno da licitação no sistema."),
-    "numero": ("texto", "Número da licitação no formato NNNN/AAAA, por órgão e modalidade."),
-    "orgao": ("texto", "Órgão que licita: PMMC (Prefeitura), SEMAE ou IPREM."),
-    "modalidade": (
-        "texto",
-        "Modalidade: Pregão Eletrônico, Pregão Presencial, Convite, Tomada de Preços, "
-        "Concorrência, Leilão, Chamada ou Chamamento Público...",
-    ),
-    "situacao": (
-        "texto",
-        "Situação: PUBLICADA, EM ANDAMENTO, SUSPENSA, REPUBLICADA, REVOGADA ou "
-        "CONCLUÍDA (vazia quando o sistema não a informa).",
-    ),
-    "objeto": ("texto", "Objeto resumido da contratação."),
-    "descricao": ("texto", "Descrição completa do objeto."),
-    "complemento": ("texto", "Informações complementares (pode ser vazio)."),
-    "data_abertura": ("data (dd/mm/aaaa)", "Data de abertura das propostas."),
-    "data_publicacao_inicio": ("data (dd/mm/aaaa)", "Início da publicação no sistema."),
-    "data_publicacao_fim": ("data (dd/mm/aaaa)", "Fim da publicação no sistema."),
-    "quantidade_ocorrencias": ("inteiro", "Número de ocorrências registradas (atas, recursos...)."),
-    "quantidade_documentos": ("inteiro", "Número de documentos publicados (edital, avisos...)."),
-}
 
 
 def clean_text(value: Any) -> str:
@@ -93,7 +70,7 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
 def read_json_list(path: Path) -> list[dict[str, Any]]:
     data = json.loads(path.read_text(encoding="utf-8"))
     if not isinstance(data, list):
-        raise ValueError(f"{path.name}: uma lista JSON era esperada")
+        raise ValueError(_("{file}: a JSON list was expected").format(file=path.name))
     return data
 
 
@@ -209,13 +186,15 @@ def mogi_rows(paths: Sequence[Path]) -> bytes:
     return to_csv(header, rows)
 
 
-def tender_dictionary(paths: Sequence[Path]) -> bytes:
-    """The data dictionary of the flat tender files, with an example per column
-    taken from the first tender of the dumps."""
+def tender_dictionary(paths: Sequence[Path], columns: Mapping[str, Mapping[str, str]]
+                      ) -> bytes:
+    """The data dictionary of the flat tender files: each column's type and
+    description (``columns``, from the catalogue), with an example taken from
+    the first tender of the dumps."""
     first = next((t for path in paths for t in read_json_list(path)), None)
     examples = tender_row(first) if first else [""] * len(TENDER_COLUMNS)
     rows = [
-        [column, *TENDER_DICTIONARY[column], example]
+        [column, columns[column]["tipo"], columns[column]["descricao"], example]
         for column, example in zip(TENDER_COLUMNS, examples, strict=True)
     ]
     return to_csv(("coluna", "tipo", "descricao", "exemplo"), rows)

@@ -25,6 +25,7 @@ from ckan.plugins import toolkit
 from ckanext.scheming.validation import scheming_validator
 from validate_docbr import CNPJ
 
+from ckanext.mogi.common.city import city
 from ckanext.mogi.schema import vocabularies
 
 missing = toolkit.missing
@@ -164,6 +165,13 @@ IBGE_CHECK_DIGIT_EXCEPTIONS: dict[str, str] = {
 }
 
 MOGI_DAS_CRUZES_IBGE = "3530607"
+
+
+def mogi_city_ibge_default(value: Any, context: Mapping[str, Any]) -> Any:
+    """CKAN's ``default`` validator with the city's IBGE code (``ckanext.mogi.city.ibge_code``)."""
+    if value is None or value == "" or value is missing:
+        return city().ibge_code
+    return value
 
 
 def ibge_check_digit(prefix: str) -> str:
@@ -557,6 +565,7 @@ VALIDATORS: dict[str, Callable[..., Any]] = {
     "mogi_required": mogi_required,
     "mogi_cnpj": mogi_cnpj,
     "mogi_ibge_municipio": mogi_ibge_municipio,
+    "mogi_city_ibge_default": mogi_city_ibge_default,
     "mogi_uf": mogi_uf,
     "mogi_date": mogi_date,
     "mogi_email": mogi_email,

@@ -22,6 +22,7 @@ import ckan.plugins as p
 from ckan import model
 from ckan.plugins import toolkit
 
+from ckanext.mogi.common.city import city
 from ckanext.mogi.schema import vocabularies
 from ckanext.mogi.search import cache as search_cache
 
@@ -176,14 +177,15 @@ def _option(key: str) -> str:
 
 
 def footer_links() -> dict[str, str]:
-    """The addresses of the footer, from the ``ckanext.mogi.theme.*`` options."""
-    policy = _option("ckanext.mogi.theme.data_policy_url") or (
-        toolkit.url_for("home.about") + "#politica-de-dados")
+    """The addresses of the footer: the city's (``ckanext.mogi.city.*``) and
+    the content licence's (``ckanext.mogi.theme.*``)."""
+    here = city()
+    policy = here.data_policy_url or (toolkit.url_for("home.about") + "#politica-de-dados")
     return {
-        "city": _option("ckanext.mogi.theme.city_url"),
-        "esic": _option("ckanext.mogi.theme.esic_url"),
-        "ouvidoria": _option("ckanext.mogi.theme.ouvidoria_url"),
-        "transparency": _option("ckanext.mogi.theme.transparency_url"),
+        "city": here.url,
+        "esic": here.esic_url,
+        "ouvidoria": here.ouvidoria_url,
+        "transparency": here.transparency_url,
         "data_policy": policy,
         "licence": _option("ckanext.mogi.theme.content_licence_url"),
         "licence_title": _option("ckanext.mogi.theme.content_licence_title"),
@@ -300,8 +302,6 @@ def api_examples() -> dict[str, Any]:
 #: Month abbreviations of ABNT NBR 6023 ("maio" is not abbreviated).
 ABNT_MONTHS = ("jan.", "fev.", "mar.", "abr.", "maio", "jun.",
                "jul.", "ago.", "set.", "out.", "nov.", "dez.")
-CITY = "Mogi das Cruzes"
-PUBLISHER = "Prefeitura Municipal de Mogi das Cruzes"
 CITY_TIMEZONE = ZoneInfo("America/Sao_Paulo")
 
 
@@ -331,18 +331,20 @@ def citation(pkg: Mapping[str, Any], url: str, accessed: date | None = None) -> 
     """How to cite a dataset, ABNT-like (NBR 6023, online document).
 
     ``ORGANIZAÇÃO. Título. Mogi das Cruzes: Prefeitura Municipal de Mogi das
-    Cruzes, ano. Disponível em: <URL>. Acesso em: d mmm. aaaa.`` The author is
-    the responsible Secretaria (the Prefeitura when there is none), the year
+    Cruzes, ano. Disponível em: <URL>. Acesso em: d mmm. aaaa.`` (the city's
+    name and government: ``ckanext.mogi.city.*``). The author is the
+    responsible Secretaria (the Prefeitura when there is none), the year
     that of the dataset's last update, the access date today in Mogi das Cruzes
     unless given. Always Portuguese: it is a Brazilian citation format.
     """
+    here = city()
     organization = pkg.get("organization") or {}
-    author = (organization.get("title") or organization.get("name") or PUBLISHER).upper()
+    author = (organization.get("title") or organization.get("name") or here.government).upper()
     title = str(pkg.get("title") or pkg.get("name") or "").strip().rstrip(".")
     when = accessed or datetime.now(CITY_TIMEZONE).date()
     stamp = str(pkg.get("metadata_modified") or pkg.get("metadata_created") or "")
     year = stamp[:4] if stamp[:4].isdigit() else str(when.year)
-    return (f"{author}. {title}. {CITY}: {PUBLISHER}, {year}. "
+    return (f"{author}. {title}. {here.name}: {here.government}, {year}. "
             f"Disponível em: <{url}>. Acesso em: {abnt_date(when)}.")
 
 
@@ -353,6 +355,7 @@ def get_helpers() -> dict[str, Any]:
         "mogi_popular_datasets": popular_datasets,
         "mogi_number": number,
         "mogi_footer_links": footer_links,
+        "mogi_city": city,
         "mogi_citation": citation,
         "mogi_organization_info": organization_info,
     }
