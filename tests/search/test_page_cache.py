@@ -47,7 +47,8 @@ def _page(get, url: str, **kwargs: Any) -> tuple[str, bool]:
     return response.text, response.headers.get(HIT) == "hit"
 
 
-@pytest.mark.parametrize("url", ["/", "/dataset/", "/dataset/?q=saude&page=1", "/en/dataset/"])
+@pytest.mark.parametrize("url", ["/", "/dataset/", "/dataset/?q=saude&page=1", "/en/dataset/",
+                                 "/dataset/atendimentos"])
 def test_an_anonymous_page_is_served_again_unchanged(get, create, url):
     create("atendimentos", title="Atendimentos nas unidades de saúde")
     first = get(url)
@@ -81,11 +82,13 @@ def test_a_dataset_made_private_leaves_the_kept_pages_at_once(get, sysadmin, cre
     dataset = create("obras", title="Obras públicas em andamento")
     for _ in range(2):
         body, _hit = _page(get, "/dataset/")
+        assert "Obras públicas em andamento" in get("/dataset/obras").text
     assert "Obras públicas em andamento" in body
     helpers.call_action("package_patch", context={"user": sysadmin["name"]},
                         id=dataset["id"], private=True)
     body, hit = _page(get, "/dataset/")
     assert not hit and "Obras públicas em andamento" not in body
+    assert "Obras públicas em andamento" not in get("/dataset/obras", status=404).text
 
 
 def test_staff_never_get_or_leave_a_kept_page(get, sysadmin, create):
@@ -108,7 +111,9 @@ def test_errors_and_other_pages_are_not_kept(get, create):
     create("obras", title="Obras públicas em andamento")
     for _ in range(2):
         assert get('/dataset/?q=title:"abc', status=400).headers.get(HIT) is None
-        assert get("/dataset/obras").headers.get(HIT) is None
+        assert get("/dataset/inexistente", status=404).headers.get(HIT) is None
+        assert get("/dataset/obras.ttl").headers.get(HIT) is None
+        assert get("/dataset/new", status=403).headers.get(HIT) is None
 
 
 def test_english_and_portuguese_pages_are_kept_apart(get, create):

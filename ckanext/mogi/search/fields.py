@@ -69,10 +69,13 @@ _DYNAMIC_WEIGHTS: tuple[tuple[str, str], ...] = (
     ("extras_", "D"),
 )
 
-# Filters CKAN adds to (nearly) every search, also kept as plain columns so
-# that PostgreSQL has statistics for them and never unpacks JSON to apply
-# them: column name -> whether it holds a list.
+# Filters CKAN adds to (nearly) every search, and the keys every package_show
+# looks a dataset up by (``name:"x" OR id:"x"``), also kept as plain indexed
+# columns so that PostgreSQL has statistics for them and never unpacks JSON
+# to apply them: column name -> whether it holds a list.
 COLUMNS: dict[str, bool] = {
+    "id": False,
+    "name": False,
     "site_id": False,
     "state": False,
     "capacity": False,

@@ -73,9 +73,6 @@ def build_row(doc: Mapping[str, Any]) -> dict[str, Any]:
     title = str(doc.get("title") or doc.get("name") or "")
     return {
         "index_id": doc["index_id"],
-        "id": doc["id"],
-        "name": doc.get("name"),
-        "site_id": doc["site_id"],
         "doc": json.loads(json.dumps(stored, default=str)),
         "data_dict": doc.get("data_dict"),
         "validated_data_dict": doc.get("validated_data_dict"),

@@ -1,15 +1,16 @@
 """Whole pages for anonymous visitors, cached per index generation.
 
-The pages most visits land on, the home page and the dataset search, show
-only what the public search index holds (their figures, lists and facets all
-come from ``package_search``). Rendering one costs tens of milliseconds of
+The pages most visits land on, the home page, the dataset search and a
+dataset's page, show what the public search index holds (their figures,
+lists and facets come from ``package_search``; a dataset's page from the
+dataset and its tables' validation, which reindexes it). Rendering one costs tens of milliseconds of
 CPU, most of it in Jinja; on the two cores of a city's server that sets the
 portal's latency under load. So, as CKAN's deployment guide does with an
 nginx cache for anonymous traffic, such a page is kept, here in Redis, and
 served again while nothing it shows can have changed:
 
-* **Which requests**: ``GET`` of ``/`` or ``/dataset`` (any locale prefix,
-  any query string) with no cookie and no credentials (``Authorization``,
+* **Which requests**: ``GET`` of ``/``, ``/dataset`` or ``/dataset/<name>``
+  (any locale prefix, any query string) with no cookie and no credentials (``Authorization``,
   ``X-CKAN-API-Key``). Anyone with a session (staff, a visitor with a flash
   message) always gets a page rendered for them.
 * **Which responses**: ``200`` HTML with no ``Set-Cookie``; any other is
@@ -17,7 +18,7 @@ served again while nothing it shows can have changed:
 * **Until when**: the key holds the index generation (a token every index
   write replaces, :mod:`.index`): a dataset created, edited, deleted, made
   private or validated makes every kept page unreachable at once. What the
-  index does not hold (the site's settings, a new release) is bounded by
+  index does not hold (the site's settings, a follower count) is bounded by
   ``ckanext.mogi.search.page_cache_ttl`` seconds (0 turns the cache off;
   ``test.ini`` does, so that tests changing settings see them at once).
 
@@ -47,8 +48,10 @@ log = logging.getLogger(__name__)
 
 TTL_OPTION = "ckanext.mogi.search.page_cache_ttl"
 KEY_PREFIX = "ckanext-mogi:search:page"
-#: Paths whose page only the public index determines (locale prefix optional).
-_CACHEABLE_PATH = re.compile(r"^(?:/[a-z]{2}(?:_[A-Z]{2})?)?(?:/|/dataset/?)$")
+#: Paths whose page only the public index determines (locale prefix optional):
+#: the home page, the dataset search and a dataset's page (a name; not ``new``).
+_CACHEABLE_PATH = re.compile(
+    r"^(?:/[a-z]{2}(?:_[A-Z]{2})?)?(?:/|/dataset/?|/dataset/(?!new/?$)[a-z0-9_-]+)$")
 _CREDENTIALS = ("HTTP_COOKIE", "HTTP_AUTHORIZATION", "HTTP_X_CKAN_API_KEY")
 #: Set in the WSGI environ of a request whose page may be kept (its templates
 #: then leave out what belongs to one visitor: ``templates/base.html``).
