@@ -18,7 +18,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from ckanext.mogi.schema import vocabularies as vocab
+from ckanext.mogi.common import vocabularies as vocab
 
 STANDARDS = Path(__file__).resolve().parents[2].parent / "shared" / "standards"
 VOCABS = STANDARDS / "dcat-br" / "vocabularies"
@@ -350,7 +350,7 @@ def test_field_choices_is_a_scheming_choices_helper():
 
 def test_no_file_is_read_at_import_time(tmp_path):
     code = (
-        "import ckanext.mogi.schema.vocabularies as v, ckanext.mogi.schema as s\n"
+        "import ckanext.mogi.common.vocabularies as v, ckanext.mogi.schema as s\n"
         "assert v._load.cache_info().currsize == 0\n"
         "s.get_helpers()\n"
         "assert v._load.cache_info().currsize == 0\n"

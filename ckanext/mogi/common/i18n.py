@@ -5,6 +5,9 @@ In a web request, CKAN's ``toolkit._`` (the user's language). Outside one
 stored and shown later (a validation verdict, a reconciler's note) are
 translated into the site's default language (``ckan.locale_default``) from
 this bundle's own compiled catalogue.
+
+:func:`N_` marks a msgid kept in data (a table of messages) for extraction;
+it is translated where it is shown.
 """
 
 from __future__ import annotations
@@ -16,6 +19,11 @@ import flask
 from ckan.plugins import toolkit
 
 DOMAIN = "ckanext-mogi"
+
+
+def N_(message: str) -> str:
+    """gettext's no-op marker: ``message`` is extracted by Babel, translated later."""
+    return message
 
 
 def translate(message: str) -> str:

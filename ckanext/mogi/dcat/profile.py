@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime
 import functools
-import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -33,11 +32,11 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCAT, FOAF, RDF, SKOS, XSD
 from rdflib.term import Node
 
+from ckanext.mogi.common import vocabularies
+from ckanext.mogi.common.lists import as_list
 from ckanext.mogi.dcat import iri
 from ckanext.mogi.dcat import mappings as m
 from ckanext.mogi.dcat.mappings import DCT, VCARD
-from ckanext.mogi.schema import vocabularies
-from ckanext.mogi.schema.validators import parse_date
 
 DEFAULT_PUBLISHER_NAME = "Prefeitura Municipal de Mogi das Cruzes"
 DEFAULT_PUBLISHER_URI = "https://www.mogidascruzes.sp.gov.br/"
@@ -78,17 +77,25 @@ ConceptTerms = tuple[URIRef, tuple[tuple[URIRef, Node], ...]]
 
 
 def _as_list(value: Any) -> list[str]:
-    if value in (None, ""):
-        return []
-    if isinstance(value, str):
-        text = value.strip()
-        if text.startswith("["):
-            try:
-                return [str(v) for v in json.loads(text)]
-            except ValueError:
-                pass
-        return [v.strip() for v in text.split(",") if v.strip()]
-    return [str(v) for v in value]
+    return as_list(value) or []
+
+
+def _iso_date(value: Any) -> datetime.date | None:
+    """A date typed as the schema takes it (dd/mm/aaaa or ISO), else ``None``.
+
+    Read with the schema's own ``mogi_date`` validator (``IValidators``), so
+    that the profile accepts exactly the dates the form does.
+    """
+    try:
+        typed = tk.get_validator("mogi_date")(value, {})
+    except tk.UnknownValidator:  # mogi_schema not enabled: ISO dates only
+        typed = value
+    except tk.Invalid:
+        return None
+    try:
+        return datetime.date.fromisoformat(str(typed)[:10])
+    except ValueError:
+        return None
 
 
 def _is_true(value: Any) -> bool:
@@ -321,9 +328,8 @@ class DCATBRProfile(EuropeanDCATAP3Profile):
             value = dataset_dict.get(key)
             if not value:
                 continue
-            try:
-                day = parse_date(value)
-            except ValueError:
+            day = _iso_date(value)
+            if day is None:
                 continue
             dates.append((predicate, Literal(day.isoformat(), datatype=XSD.date)))
         if dates:

@@ -6,15 +6,14 @@ from typing import Any
 
 import ckan.plugins as p
 
-from ckanext.mogi.config import declarations
-
-from . import ckan_patch, limits
+from . import cache, ckan_patch, limits
 
 
-@p.toolkit.blanket.config_declarations(declarations("mogi_search"))
+@p.toolkit.blanket.config_declarations
 class MogiSearchPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IActions)
+    p.implements(p.ITemplateHelpers)
 
     def update_config(self, config: Any) -> None:
         # Runs before CKAN's own start-up Solr check (environment.update_config).
@@ -26,3 +25,7 @@ class MogiSearchPlugin(p.SingletonPlugin):
     def get_actions(self) -> dict[str, Any]:
         # Checks package_search's parameters before CKAN's action reads them.
         return {"package_search": limits.package_search}
+
+    def get_helpers(self) -> dict[str, Any]:
+        # The index generation: other capabilities key their caches by it.
+        return {"mogi_search_generation": cache.current_generation}

@@ -22,10 +22,12 @@ import ckan.plugins as p
 from ckan import model
 from ckan.plugins import toolkit
 
-from ckanext.mogi.schema import vocabularies
-from ckanext.mogi.search import cache as search_cache
+from ckanext.mogi.common import vocabularies
+from ckanext.mogi.common.cache import through_redis
 
 PUBLIC = 'capacity:"public"'
+#: Redis keys of the page data cached per index generation.
+PAGE_DATA_PREFIX = "ckanext-mogi:search:page-data"
 
 #: Font Awesome 6 (shipped with CKAN's own CSS) icon of each DCAT-BR theme.
 THEME_ICONS: dict[str, str] = {
@@ -89,11 +91,17 @@ def _organizations() -> list[dict[str, Any]]:
 
 def _cached(name: str, compute: Callable[[], Any]) -> Any:
     """``compute()`` cached until the search index changes (``mogi_search``
-    only: with Solr every call computes). For results of searches of public
-    datasets alone, the same for every visitor."""
+    only, whose helper ``mogi_search_generation`` tells the index generation:
+    with Solr every call computes). For results of searches of public
+    datasets alone, the same for every visitor: recomputed exactly when the
+    index changes."""
     if not p.plugin_loaded("mogi_search"):
         return compute()
-    return search_cache.for_generation(name, compute)
+    token = toolkit.h.mogi_search_generation()
+    if not token:
+        return compute()
+    site = toolkit.config.get("ckan.site_id")
+    return through_redis(f"{PAGE_DATA_PREFIX}:{site}:{token}:{name}", compute)
 
 
 def _public_counts() -> dict[str, Any]:

@@ -21,7 +21,7 @@ from ckan import model
 from ckan.lib import search
 from ckan.plugins import toolkit
 
-from ckanext.mogi.schema import vocabularies
+from ckanext.mogi.common import vocabularies
 from ckanext.mogi.validation import blocking, jobs
 from ckanext.mogi.validation import model as vmodel
 

@@ -264,7 +264,7 @@ def schema_upload_field(
 
 def legal_basis_choices() -> list[dict[str, str]]:
     """The LGPD legal bases (vocabulary ``base_legal_lgpd``)."""
-    from ckanext.mogi.schema import vocabularies
+    from ckanext.mogi.common import vocabularies
 
     return vocabularies.scheming_choices("base_legal_lgpd")
 
