@@ -65,6 +65,7 @@ setup(
     package_data={
         "ckanext.mogi": [
             "config_declaration.yaml",
+            "*/config_declaration.yaml",
             "*/templates/**/*",
             "*/assets/**/*",
             "*/public/**/*",
