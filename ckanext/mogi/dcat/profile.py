@@ -40,9 +40,9 @@ from ckanext.mogi.dcat.mappings import DCT, VCARD
 
 DEFAULT_PUBLISHER_NAME = "Prefeitura Municipal de Mogi das Cruzes"
 DEFAULT_PUBLISHER_URI = "https://www.mogidascruzes.sp.gov.br/"
-DEFAULT_CATALOG_DESCRIPTION = (
-    "Catálogo de dados abertos da Prefeitura Municipal de Mogi das Cruzes (SP)."
-)
+#: The catalogue's dct:description when the site has none (its default is in
+#: config_declaration.yaml).
+CATALOG_DESCRIPTION_OPTION = "ckanext.mogi.dcat.catalog_description"
 MIN_DESCRIPTION = 10  # DCAT-BR shapes.ttl: dct:description sh:minLength 10
 #: Where the portal serves its library of Table Schemas (ckanext.mogi.validation).
 SCHEMA_LIBRARY_PATH = "/validacao/esquemas/"
@@ -496,8 +496,10 @@ class DCATBRProfile(EuropeanDCATAP3Profile):
         g = self.g
         self._bind_namespaces()
         catalog_dict = catalog_dict or {}
-        if not catalog_dict.get("description") and not tk.config.get("ckan.site_description"):
-            g.set((catalog_ref, DCT.description, Literal(DEFAULT_CATALOG_DESCRIPTION)))
+        fallback = tk.config.get(CATALOG_DESCRIPTION_OPTION)
+        if (fallback and not catalog_dict.get("description")
+                and not tk.config.get("ckan.site_description")):
+            g.set((catalog_ref, DCT.description, Literal(fallback)))
         for predicate in (DCT.publisher, DCT.language, DCT.spatial, DCAT.themeTaxonomy):
             g.remove((catalog_ref, predicate, None))
         for homepage in g.objects(catalog_ref, FOAF.homepage):

@@ -14,11 +14,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
+from importlib.resources import files
 from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import ckan.plugins as p
+import yaml
 from ckan import model
 from ckan.plugins import toolkit
 
@@ -305,9 +308,8 @@ def api_examples() -> dict[str, Any]:
 
 # ------------------------------------------------------------------- citation
 
-#: Month abbreviations of ABNT NBR 6023 ("maio" is not abbreviated).
-ABNT_MONTHS = ("jan.", "fev.", "mar.", "abr.", "maio", "jun.",
-               "jul.", "ago.", "set.", "out.", "nov.", "dez.")
+#: The citation's template and ABNT month abbreviations (data).
+CITATION_FILE = "citation.yaml"
 CITY = "Mogi das Cruzes"
 PUBLISHER = "Prefeitura Municipal de Mogi das Cruzes"
 CITY_TIMEZONE = ZoneInfo("America/Sao_Paulo")
@@ -330,9 +332,15 @@ def organization_info(org_id: str) -> dict[str, Any]:
         return {}
 
 
+@cache
+def _citation_format() -> dict[str, Any]:
+    text = files(__package__).joinpath(CITATION_FILE).read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
 def abnt_date(day: date) -> str:
     """A date as ABNT writes it in "Acesso em": ``5 maio 2026``, ``25 nov. 2026``."""
-    return f"{day.day} {ABNT_MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {_citation_format()['months'][day.month - 1]} {day.year}"
 
 
 def citation(pkg: Mapping[str, Any], url: str, accessed: date | None = None) -> str:
@@ -350,8 +358,9 @@ def citation(pkg: Mapping[str, Any], url: str, accessed: date | None = None) -> 
     when = accessed or datetime.now(CITY_TIMEZONE).date()
     stamp = str(pkg.get("metadata_modified") or pkg.get("metadata_created") or "")
     year = stamp[:4] if stamp[:4].isdigit() else str(when.year)
-    return (f"{author}. {title}. {CITY}: {PUBLISHER}, {year}. "
-            f"Disponível em: <{url}>. Acesso em: {abnt_date(when)}.")
+    return _citation_format()["template"].format(
+        author=author, title=title, city=CITY, publisher=PUBLISHER, year=year, url=url,
+        accessed=abnt_date(when))
 
 
 def get_helpers() -> dict[str, Any]:
