@@ -32,7 +32,7 @@ def test_a_missing_seam_stops_the_start_with_its_name(override):
     bare = Flask("bare")
     problem = override.problem(bare, _empty_module)
     assert problem is not None
-    assert override.name in problem and override.purpose in problem
+    assert f"{override.name} ({override.purpose})" in problem
     with pytest.raises(patches.IncompatibleCKAN) as stopped:
         patches.verify([override], bare, advice="Fix it.", modules=_empty_module)
     assert problem in str(stopped.value)
@@ -45,7 +45,7 @@ def test_the_mogi_plugin_refuses_an_application_without_the_routes():
     with pytest.raises(patches.IncompatibleCKAN) as stopped:
         registry.verify(Flask("bare"))
     for name in ("dataset.read", "resource.download", "group.bulk_process"):
-        assert f"the view {name} is gone" in str(stopped.value)
+        assert f"the view {name} (" in str(stopped.value)
     assert "ckanext/mogi/patches.py" in str(stopped.value)
 
 

@@ -62,15 +62,15 @@ class Override:
 
     def problem(self, app: Any = None,
                 modules: ModuleLookup = importlib.import_module) -> str | None:
-        """What is wrong (a sentence naming the seam), or ``None``."""
+        """What is wrong (``<seam> (<purpose>) <what changed>``), or ``None``."""
         if self.kind == "endpoint":
             if app is None or self.name not in app.view_functions:
-                return f"the view {self.name} is gone ({self.purpose})"
+                return f"the view {self.name} ({self.purpose}) is gone"
             return None
         try:
             found = _resolve(modules, self.module, self.name)
         except (ImportError, AttributeError):
-            return f"{self.target} no longer exists ({self.purpose})"
+            return f"{self.target} ({self.purpose}) no longer exists"
         if self.kind == "parameters":
             original = inspect.unwrap(found)
             original = getattr(original, ORIGINAL, original)
@@ -79,15 +79,15 @@ class Override:
             except (TypeError, ValueError):
                 missing = set(self.needs)
             if missing:
-                return f"{self.target} lost parameters {sorted(missing)} ({self.purpose})"
+                return f"{self.target} ({self.purpose}) lost parameters {sorted(missing)}"
         elif self.kind == "calls":
             try:
                 source = inspect.getsource(found)
             except (OSError, TypeError):
                 source = ""
             if not all(snippet in source for snippet in self.needs):
-                return (f"{self.target} no longer calls {' and '.join(self.needs)} "
-                        f"({self.purpose})")
+                return (f"{self.target} ({self.purpose}) no longer calls "
+                        + " and ".join(self.needs))
         return None
 
 
