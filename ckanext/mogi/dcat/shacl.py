@@ -146,8 +146,9 @@ def repaired(path: Path) -> str:
     """The text of a vocabulary file, with the published defects repaired."""
     text = path.read_text(encoding="utf-8")
     if path.name == "freq.ttl":
-        # Stray ">" after prefixed names, e.g. ``vcrfr:quadrimestral>``.
-        text = re.sub(r"(\bvcrfr:[A-Za-z_]+)>", r"\1", text)
+        # Stray ">" after prefixed names, e.g. ``vcrfr:quadrimestral>``
+        # (a local name may hold digits and hyphens after its first letter).
+        text = re.sub(r"(\bvcrfr:[A-Za-z_][\w-]*)>", r"\1", text)
     if path.name == "language.ttl" and "@prefix skosxl:" not in text:
         text = "@prefix skosxl: <http://www.w3.org/2008/05/skos-xl#> .\n" + text
     return text
