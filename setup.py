@@ -65,6 +65,7 @@ setup(
     package_data={
         "ckanext.mogi": [
             "config_declaration.yaml",
+            "*/*.yaml",  # each plugin's config_declaration.yaml, data files
             "*/templates/**/*",
             "*/assets/**/*",
             "*/public/**/*",

@@ -133,7 +133,7 @@ def fill_every_field(catalogue: Any, site_url: str, seed: int) -> None:
     the organizations: demo-like values, as the demo's complete datasets have."""
     import json
 
-    from ckanext.mogi.schema import vocabularies as v
+    from ckanext.mogi.common import vocabularies as v
 
     rng = random.Random(seed)
     themes, frequencies, goals = v.values("temas"), v.values("periodicidade"), v.values("ods")

@@ -24,6 +24,13 @@ lint_paths=()
 for p in ckanext tests bench; do [[ -e "$p" ]] && lint_paths+=("$p"); done
 "$VENV/bin/ruff" check "${lint_paths[@]}"
 
+# The import contract of pyproject.toml ([tool.importlinter]) on the source
+# tree. A broken contract fails the run, after pytest (so that one run
+# reports both).
+log "Architecture: lint-imports"
+contract=0
+PYTHONPATH="$ROOT" "$VENV/bin/lint-imports" --no-cache || contract=$?
+
 log "Test database schema (ckan -c test.ini db init)"
 mkdir -p "$ROOT/.local"
 "$VENV/bin/ckan" -c test.ini db init 2>&1 | sed -e '/^[[:space:]]*$/d' -e 's/^/    /'
@@ -32,6 +39,9 @@ log "pytest ${PYTEST_ARGS:-}"
 status=0
 # shellcheck disable=SC2086  # PYTEST_ARGS is a list of words on purpose
 "$VENV/bin/pytest" ${PYTEST_ARGS:-} || status=$?
+if [[ $contract -ne 0 ]]; then
+    die "the import contract is broken (lint-imports above; exit status $contract)"
+fi
 case $status in
     0) log "All tests passed" ;;
     5) die "pytest collected no tests (exit status 5): that is a failure here" ;;

@@ -22,10 +22,10 @@ from ckanext.scheming.helpers import scheming_get_dataset_schema, scheming_get_o
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
+from ckanext.mogi.common import vocabularies
 from ckanext.mogi.demo import catalogue as demo_files
 from ckanext.mogi.demo import tables
 from ckanext.mogi.demo.loader import LoadSummary, load_demo, resolve_source
-from ckanext.mogi.schema import vocabularies
 from ckanext.mogi.schema.validators import is_valid_cnpj
 
 SOURCE = resolve_source()  # test.ini: ckanext.mogi.demo.source_dir

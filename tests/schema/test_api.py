@@ -19,7 +19,7 @@ from ckan import model
 from ckan.tests import factories, helpers
 from dateutil.relativedelta import relativedelta
 
-from ckanext.mogi.schema import vocabularies
+from ckanext.mogi.common import vocabularies
 from ckanext.mogi.schema.federal import FEDERAL_KEYS
 
 pytestmark = pytest.mark.usefixtures("clean_db")

@@ -25,9 +25,12 @@ from ckanext.harvest import queue
 from ckanext.mogi.schema.federal import FEDERAL_KEYS
 
 pytestmark = [
+    # mogi_validation registers the validators of dataset.yaml's resource
+    # schema fields (schemas library, schema file).
     pytest.mark.ckan_config(
         "ckan.plugins",
-        "mogi mogi_search mogi_schema scheming_organizations harvest ckan_harvester"),
+        "mogi mogi_search mogi_schema scheming_organizations mogi_validation harvest "
+        "ckan_harvester"),
     pytest.mark.usefixtures("with_plugins"),
 ]
 

@@ -420,7 +420,8 @@ def test_next_expected_update(code, last, expected):
 
 
 def test_every_periodicidade_has_a_rule():
-    from ckanext.mogi.schema import periodicity, vocabularies
+    from ckanext.mogi.common import vocabularies
+    from ckanext.mogi.schema import periodicity
 
     assert list(periodicity.INTERVALS) == vocabularies.values("periodicidade")
 

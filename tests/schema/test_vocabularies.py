@@ -18,13 +18,13 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from ckanext.mogi.schema import vocabularies as vocab
+from ckanext.mogi.common import vocabularies as vocab
+from ckanext.mogi.dcat import shacl
 
 STANDARDS = Path(__file__).resolve().parents[2].parent / "shared" / "standards"
 VOCABS = STANDARDS / "dcat-br" / "vocabularies"
 
 
-SKOSXL = "http://www.w3.org/2008/05/skos-xl#"
 
 
 # ----------------------------------------------------------------- file readers
@@ -44,19 +44,8 @@ def read_csv(path: Path) -> list[tuple[str, str]]:
 def parse_ttl(*paths: Path) -> Graph:
     graph = Graph()
     for path in paths:
-        graph.parse(data=repair_turtle(path), format="turtle")
+        graph.parse(data=shacl.repaired(path), format="turtle")
     return graph
-
-
-def repair_turtle(path: Path) -> str:
-    """The file's Turtle, with the two published defects repaired in memory."""
-    text = path.read_text(encoding="utf-8")
-    if path.name == "freq.ttl":
-        # `skos:exactMatch vcrfr:quadrimestral> ;` -- a stray ">" after a prefixed name.
-        text = re.sub(r"(\bvcrfr:[A-Za-z_][\w-]*)>", r"\1", text)
-    if path.name == "language.ttl" and "@prefix skosxl:" not in text:
-        text = f"@prefix skosxl: <{SKOSXL}> .\n" + text
-    return text
 
 
 def pt_label(graph: Graph, subject: str, predicate=SKOS.prefLabel) -> str:
@@ -350,7 +339,7 @@ def test_field_choices_is_a_scheming_choices_helper():
 
 def test_no_file_is_read_at_import_time(tmp_path):
     code = (
-        "import ckanext.mogi.schema.vocabularies as v, ckanext.mogi.schema as s\n"
+        "import ckanext.mogi.common.vocabularies as v, ckanext.mogi.schema as s\n"
         "assert v._load.cache_info().currsize == 0\n"
         "s.get_helpers()\n"
         "assert v._load.cache_info().currsize == 0\n"

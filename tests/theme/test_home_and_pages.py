@@ -20,8 +20,8 @@ from ckan.lib import search
 from ckan.tests import helpers
 from ckanext.tracking.model import TrackingSummary
 
+from ckanext.mogi.common import vocabularies
 from ckanext.mogi.demo.loader import LoadSummary
-from ckanext.mogi.schema import vocabularies
 
 SITE_URL = "http://test.ckan.net"
 FOCUSABLE = ["a", "button", "input", "select", "textarea"]

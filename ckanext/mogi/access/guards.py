@@ -33,8 +33,24 @@ from ckan.lib import base
 from ckan.plugins import toolkit
 from flask import Blueprint, Response, request
 
+from ckanext.mogi.common import patches
+
 _FOLLOW = ("follow", "unfollow")
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
+
+
+#: The CKAN views the guards answer first (listed in :mod:`ckanext.mogi.patches`).
+OVERRIDES: tuple[patches.Override, ...] = tuple(
+    patches.Override("mogi_access", "endpoint", name, purpose) for name, purpose in (
+        ("resource.read", "resource pages under another dataset's URL are 404"),
+        ("resource.edit", "resource pages under another dataset's URL are 404"),
+        ("dataset.follow", "anonymous follow is refused with 403"),
+        ("dataset.unfollow", "anonymous unfollow is refused with 403"),
+        ("group.follow", "anonymous follow is refused with 403"),
+        ("group.unfollow", "anonymous unfollow is refused with 403"),
+        ("group.bulk_process", "bulk processing of a group is 404"),
+        ("api.action", "API refusals name no protected id"),
+    ))
 
 
 def _resource_endpoint(endpoint: str) -> bool:

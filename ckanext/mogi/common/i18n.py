@@ -6,6 +6,7 @@ stored and shown later (a validation verdict, a reconciler's note) are
 translated into the site's default language (``ckan.locale_default``) from
 this bundle's own compiled catalogue. :func:`catalogue` serves processes that
 run without CKAN at all (the validation sandbox), given the language.
+:func:`translated_command` translates the help texts of a ``ckan`` command.
 
 CKAN and Flask are imported only when a message is translated, so that
 :func:`N_` and :func:`catalogue` cost nothing to import.
@@ -13,6 +14,7 @@ CKAN and Flask are imported only when a message is translated, so that
 
 from __future__ import annotations
 
+import copy
 import gettext as _gettext
 from collections import UserString
 from collections.abc import Callable
@@ -102,3 +104,28 @@ class LazyText(UserString):
     @property  # type: ignore[override]
     def data(self) -> str:  # UserString's methods all read ``data``.
         return translate(self.message)
+
+
+def translated_command(command: Any) -> Any:
+    """A copy of ``command`` (a ``click.Command``, and of its subcommands) with
+    its help texts, option help texts and metavars (English msgids) translated."""
+    command = copy.deepcopy(command)
+    _translate_tree(command)
+    return command
+
+
+def _translate_tree(command: Any) -> None:
+    import click
+
+    for attribute in ("help", "short_help"):
+        text = getattr(command, attribute, None)
+        if text:
+            setattr(command, attribute, translate(str(text)))
+    for param in command.params:
+        if isinstance(param, click.Option) and param.help:
+            param.help = translate(str(param.help))
+        if param.metavar:
+            param.metavar = translate(str(param.metavar))
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _translate_tree(sub)

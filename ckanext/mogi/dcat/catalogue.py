@@ -14,8 +14,8 @@ from ckan.lib.search.common import SearchError
 from ckan.plugins import toolkit as tk
 from ckanext.dcat import logic as dcat_logic
 
+from ckanext.mogi.common.errors import QueryError
 from ckanext.mogi.dcat import fragments
-from ckanext.mogi.search.lucene import QueryError
 
 
 def search_error_message(error: SearchError) -> str:

@@ -9,6 +9,7 @@ import ckan.plugins.toolkit as tk
 import click
 from ckan import model
 
+from ckanext.mogi.common.i18n import N_, translate
 from ckanext.mogi.dcat import shacl
 
 #: Exit statuses of ``ckan mogi dcat validate``.
@@ -17,7 +18,7 @@ EXIT_USAGE = 2
 
 
 class DatasetError(Exception):
-    """A --dataset that is not a public dataset (message in Portuguese)."""
+    """A --dataset that is not a public dataset (message translated)."""
 
 
 def public_datasets(names: tuple[str, ...] = ()) -> list[dict[str, Any]]:
@@ -34,43 +35,41 @@ def public_datasets(names: tuple[str, ...] = ()) -> list[dict[str, Any]]:
         except (tk.ObjectNotFound, tk.NotAuthorized):
             dataset = None
         if not dataset or dataset.get("private") or dataset.get("state") != "active":
-            raise DatasetError(f"conjunto de dados público não encontrado: {name}")
+            raise DatasetError(translate(N_("public dataset not found: {name}")).format(name=name))
         dicts.append(dataset)
     return dicts
 
 
-@click.group(short_help="Catálogo DCAT-BR.")
+@click.group(short_help=N_("DCAT-BR catalogue."))
 def dcat() -> None:
     """The DCAT-BR catalogue of the portal."""
 
 
 @dcat.command(
     "validate",
-    short_help="Valida os conjuntos de dados públicos contra o DCAT-BR 1.0 (SHACL).",
-    help=(
-        "Gera o RDF DCAT-BR de cada conjunto de dados público (perfil dcat_br) e o "
-        "valida com o pyshacl: shapes.ttl, range.ttl e mdr-vocabularies.shape.ttl "
-        "(violações) e shapes_recommended.ttl (avisos), com os vocabulários do "
-        "DCAT-BR. Mostra o resultado por conjunto de dados e termina com código 1 "
-        "se houver alguma violação (2 se a pasta de padrões ou um conjunto não "
-        "for encontrado)."
-    ),
+    short_help=N_("Validates the public datasets against DCAT-BR 1.0 (SHACL)."),
+    help=N_(
+        "Builds the DCAT-BR RDF of each public dataset (profile dcat_br) and "
+        "validates it with pyshacl: shapes.ttl, range.ttl and "
+        "mdr-vocabularies.shape.ttl (violations) and shapes_recommended.ttl "
+        "(warnings), with the DCAT-BR vocabularies. Shows the result per "
+        "dataset and ends with exit code 1 if there is any violation (2 if "
+        "the standards folder or a dataset is not found)."),
 )
 @click.option(
     "--standards",
     type=click.Path(path_type=Path),
     default=None,
-    help=(
-        "Pasta de padrões (com dcat-br/ dentro). Padrão: a opção "
-        f"{shacl.STANDARDS_OPTION}, ou ../shared/standards."
-    ),
+    help=N_(
+        "Standards folder (with dcat-br/ inside). Default: the option "
+        "ckanext.mogi.dcat.standards_dir, or ../shared/standards."),
 )
 @click.option(
     "--dataset",
     "names",
     multiple=True,
-    metavar="NOME",
-    help="Valida só este conjunto de dados (pode ser repetido). Padrão: todos os públicos.",
+    metavar=N_("NAME"),
+    help=N_("Validates only this dataset (may be repeated). Default: every public one."),
 )
 @click.pass_context
 def validate(ctx: click.Context, standards: Path | None, names: tuple[str, ...]) -> None:
@@ -79,7 +78,7 @@ def validate(ctx: click.Context, standards: Path | None, names: tuple[str, ...])
         loaded = shacl.Standards(shacl.resolve_standards(standards))
         datasets = public_datasets(names)
     except (shacl.StandardsError, DatasetError) as error:
-        click.secho(f"Erro: {error}", err=True, fg="red")
+        click.secho(translate(N_("Error: {error}")).format(error=error), err=True, fg="red")
         ctx.exit(EXIT_USAGE)
     graphs, omitted = {}, {}
     for dataset in datasets:

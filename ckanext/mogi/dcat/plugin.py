@@ -12,7 +12,9 @@ keeps it so if that changes.
 
 It also registers the ``mogi_dcat`` blueprint, whose hooks and ``/catalog``
 rule (:mod:`ckanext.mogi.dcat.http`) add HTTP caching to the RDF responses
-and content negotiation that leaves ``/dataset/new`` alone.
+and content negotiation that leaves ``/dataset/new`` alone; the DCAT-BR
+quality seal (:mod:`ckanext.mogi.dcat.seal`) on ``package_show``, in the
+index (a facet) and on the dataset page; and ``ckan mogi dcat ...``.
 """
 
 from __future__ import annotations
@@ -20,10 +22,11 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins as p
+import click
 from flask import Blueprint
 
-from ckanext.mogi.config import declarations
-from ckanext.mogi.dcat import catalogue, freshness, http, seams
+from ckanext.mogi.common.interfaces import IMogiCommands, IMogiDerivedFields
+from ckanext.mogi.dcat import catalogue, freshness, http, seal, seams
 
 PUBLIC_ONLY = "capacity:public"
 
@@ -60,16 +63,25 @@ def dcat_dataset_show(up_func: Any, context: Any, data_dict: dict[str, Any]) -> 
     return catalogue.dataset(context, data_dict)
 
 
-@p.toolkit.blanket.config_declarations(declarations("mogi_dcat"))
+@p.toolkit.blanket.config_declarations
 class MogiDcatPlugin(p.SingletonPlugin):
     p.implements(p.IActions)
     p.implements(p.IBlueprint)
     p.implements(p.IConfigurable)
+    p.implements(p.IConfigurer)
+    p.implements(p.ITemplateHelpers)
+    p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IFacets, inherit=True)
+    p.implements(IMogiCommands)
+    p.implements(IMogiDerivedFields)
 
     def configure(self, config: Any) -> None:
         seams.check()
         # When datasets enter or leave the public catalogue (its validators).
         freshness.install_session_hooks()
+
+    def update_config(self, config: Any) -> None:
+        p.toolkit.add_template_directory(config, "templates")
 
     def get_actions(self) -> dict[str, Any]:
         return {
@@ -84,3 +96,41 @@ class MogiDcatPlugin(p.SingletonPlugin):
         blueprint.after_app_request(http.after_request)
         blueprint.add_url_rule("/catalog", "catalog", http.catalog, methods=["GET"])
         return blueprint
+
+    def get_helpers(self) -> dict[str, Any]:
+        return {
+            "mogi_seal_level_label": seal.translated_level_label,
+            "mogi_seal_criterion_label": seal.translated_criterion_label,
+        }
+
+    # IPackageController: the seal on package_show, in the index, on the facet.
+    def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        seal.add_to_shown(pkg_dict)
+
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        return seal.add_to_index(pkg_dict)
+
+    def after_dataset_search(self, search_results: dict[str, Any],
+                             search_params: dict[str, Any]) -> dict[str, Any]:
+        return seal.label_facet(search_results)
+
+    # IFacets: the DCAT-BR seal on every dataset listing.
+    def dataset_facets(self, facets_dict: Any, package_type: str) -> Any:
+        facets_dict[seal.FIELD] = seal.facet_title()
+        return facets_dict
+
+    def group_facets(self, facets_dict: Any, group_type: str, package_type: Any) -> Any:
+        return self.dataset_facets(facets_dict, package_type)
+
+    def organization_facets(self, facets_dict: Any, organization_type: str,
+                            package_type: Any) -> Any:
+        return self.dataset_facets(facets_dict, package_type)
+
+    # IMogiCommands, IMogiDerivedFields
+    def mogi_commands(self) -> list[click.Command]:
+        from ckanext.mogi.dcat.cli import dcat  # pyshacl: only for the CLI
+
+        return [dcat]
+
+    def derived_dataset_fields(self) -> list[str]:
+        return [seal.FIELD]

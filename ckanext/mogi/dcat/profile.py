@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime
 import functools
-import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -33,15 +32,16 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCAT, FOAF, RDF, SKOS, XSD
 from rdflib.term import Node
 
+from ckanext.mogi.common import vocabularies
 from ckanext.mogi.common.city import city
+from ckanext.mogi.common.lists import as_list
 from ckanext.mogi.dcat import iri
 from ckanext.mogi.dcat import mappings as m
 from ckanext.mogi.dcat.mappings import DCT, VCARD
-from ckanext.mogi.schema import vocabularies
-from ckanext.mogi.schema.validators import parse_date
 
-#: The catalogue's description when the site has none (the city's government and state).
-DEFAULT_CATALOG_DESCRIPTION = "Catálogo de dados abertos da {government} ({state})."
+#: The catalogue's dct:description when the site has none (its default, with
+#: the city's ``{government}`` and ``{state}``, is in config_declaration.yaml).
+CATALOG_DESCRIPTION_OPTION = "ckanext.mogi.dcat.catalog_description"
 MIN_DESCRIPTION = 10  # DCAT-BR shapes.ttl: dct:description sh:minLength 10
 #: Where the portal serves its library of Table Schemas (ckanext.mogi.validation).
 SCHEMA_LIBRARY_PATH = "/validacao/esquemas/"
@@ -76,17 +76,25 @@ ConceptTerms = tuple[URIRef, tuple[tuple[URIRef, Node], ...]]
 
 
 def _as_list(value: Any) -> list[str]:
-    if value in (None, ""):
-        return []
-    if isinstance(value, str):
-        text = value.strip()
-        if text.startswith("["):
-            try:
-                return [str(v) for v in json.loads(text)]
-            except ValueError:
-                pass
-        return [v.strip() for v in text.split(",") if v.strip()]
-    return [str(v) for v in value]
+    return as_list(value) or []
+
+
+def _iso_date(value: Any) -> datetime.date | None:
+    """A date typed as the schema takes it (dd/mm/aaaa or ISO), else ``None``.
+
+    Read with the schema's own ``mogi_date`` validator (``IValidators``), so
+    that the profile accepts exactly the dates the form does.
+    """
+    try:
+        typed = tk.get_validator("mogi_date")(value, {})
+    except tk.UnknownValidator:  # mogi_schema not enabled: ISO dates only
+        typed = value
+    except tk.Invalid:
+        return None
+    try:
+        return datetime.date.fromisoformat(str(typed)[:10])
+    except ValueError:
+        return None
 
 
 def _is_true(value: Any) -> bool:
@@ -321,9 +329,8 @@ class DCATBRProfile(EuropeanDCATAP3Profile):
             value = dataset_dict.get(key)
             if not value:
                 continue
-            try:
-                day = parse_date(value)
-            except ValueError:
+            day = _iso_date(value)
+            if day is None:
                 continue
             dates.append((predicate, Literal(day.isoformat(), datatype=XSD.date)))
         if dates:
@@ -490,9 +497,11 @@ class DCATBRProfile(EuropeanDCATAP3Profile):
         g = self.g
         self._bind_namespaces()
         catalog_dict = catalog_dict or {}
-        if not catalog_dict.get("description") and not tk.config.get("ckan.site_description"):
+        fallback = tk.config.get(CATALOG_DESCRIPTION_OPTION)
+        if (fallback and not catalog_dict.get("description")
+                and not tk.config.get("ckan.site_description")):
             here = city()
-            g.set((catalog_ref, DCT.description, Literal(DEFAULT_CATALOG_DESCRIPTION.format(
+            g.set((catalog_ref, DCT.description, Literal(fallback.format(
                 government=here.government, state=here.state))))
         for predicate in (DCT.publisher, DCT.language, DCT.spatial, DCAT.themeTaxonomy):
             g.remove((catalog_ref, predicate, None))

@@ -20,16 +20,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ckanext.mogi.schema import vocabularies
+from ckanext.mogi.common import vocabularies
+from ckanext.mogi.common.i18n import N_
 
 #: Key of the seal in ``package_show`` and in the search index document.
 FIELD = "selo_dcat_br"
 NONE = "nenhum"
-
-
-def N_(message: str) -> str:
-    """gettext's no-op marker: ``message`` is extracted by Babel, translated later."""
-    return message
+#: The dataset type that carries a seal.
+DATASET_TYPE = "dataset"
 
 
 Predicate = Callable[[Mapping[str, Any]], bool]
@@ -189,6 +187,42 @@ def level_label(level: str | None) -> str:
 def criterion_label(criterion: str) -> str:
     """The English msgid of a criterion id; unknown ids as given."""
     return _CRITERION_LABELS.get(criterion, criterion)
+
+
+def add_to_shown(pkg: dict[str, Any]) -> None:
+    """``package_show``'s output gains the seal (datasets of type ``dataset``)."""
+    if pkg.get("type", DATASET_TYPE) == DATASET_TYPE:
+        pkg[FIELD] = evaluate(pkg)
+
+
+def add_to_index(doc: dict[str, Any]) -> dict[str, Any]:
+    """The seal's level as a flat string field of the index document (the facet).
+
+    CKAN builds the document from the default-schema dict; the seal is in the
+    shown dict it also stores, as ``validated_data_dict`` (JSON).
+    """
+    if doc.get("dataset_type", DATASET_TYPE) != DATASET_TYPE:
+        return doc
+    try:
+        shown = json.loads(doc.get("validated_data_dict") or "{}")
+    except (TypeError, ValueError):
+        shown = {}
+    doc[FIELD] = level_of(shown if isinstance(shown, dict) and shown else doc)
+    return doc
+
+
+def label_facet(search_results: dict[str, Any]) -> dict[str, Any]:
+    """Show the seal facet's items as "Ouro", "Prata"... instead of the stored ids."""
+    facet = (search_results.get("search_facets") or {}).get(FIELD)
+    for item in (facet or {}).get("items", []):
+        item["display_name"] = translated_level_label(item.get("name"))
+    return search_results
+
+
+def facet_title() -> str:
+    from ckan.plugins import toolkit
+
+    return toolkit._("DCAT-BR seal")
 
 
 def translated_level_label(level: str | None) -> str:

@@ -27,6 +27,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
+from ckanext.mogi.common.i18n import N_, translate
 from ckanext.mogi.dcat import iri
 from ckanext.mogi.dcat.mappings import NAMESPACES
 
@@ -41,73 +42,74 @@ SHAPE_FILES = ("shapes.ttl", "range.ttl", "mdr-vocabularies.shape.ttl")
 #: Recommended DCAT-BR shapes (warnings).
 RECOMMENDED_FILES = ("shapes_recommended.ttl",)
 
-#: SHACL severities, in Portuguese (singular, plural).
+#: SHACL severities (singular, plural), English msgids.
 SEVERITIES: dict[URIRef, tuple[str, str]] = {
-    SH.Violation: ("violação", "violações"),
-    SH.Warning: ("aviso", "avisos"),
-    SH.Info: ("informação", "informações"),
+    SH.Violation: (N_("{count} violation"), N_("{count} violations")),
+    SH.Warning: (N_("{count} warning"), N_("{count} warnings")),
+    SH.Info: (N_("{count} information"), N_("{count} informations")),
 }
 
-#: SHACL constraint components, explained in Portuguese.
+#: SHACL constraint components, explained (English msgids).
 CONSTRAINTS: dict[URIRef, str] = {
-    SH.MinCountConstraintComponent: "ausente",
-    SH.MaxCountConstraintComponent: "com valores demais",
-    SH.ClassConstraintComponent: "de classe inesperada",
-    SH.DatatypeConstraintComponent: "com tipo de dado inválido",
-    SH.NodeKindConstraintComponent: "com tipo de nó inválido",
-    SH.MinLengthConstraintComponent: "curto demais",
-    SH.MaxLengthConstraintComponent: "longo demais",
-    SH.PatternConstraintComponent: "fora do padrão",
-    SH.InConstraintComponent: "fora da lista permitida",
-    SH.HasValueConstraintComponent: "sem o valor exigido",
-    SH.NodeConstraintComponent: "fora do vocabulário/forma exigida",
-    SH.OrConstraintComponent: "fora das alternativas permitidas",
-    SH.SPARQLConstraintComponent: "em desacordo com a regra",
+    SH.MinCountConstraintComponent: N_("missing"),
+    SH.MaxCountConstraintComponent: N_("with too many values"),
+    SH.ClassConstraintComponent: N_("of an unexpected class"),
+    SH.DatatypeConstraintComponent: N_("with an invalid datatype"),
+    SH.NodeKindConstraintComponent: N_("with an invalid node kind"),
+    SH.MinLengthConstraintComponent: N_("too short"),
+    SH.MaxLengthConstraintComponent: N_("too long"),
+    SH.PatternConstraintComponent: N_("not matching the pattern"),
+    SH.InConstraintComponent: N_("not in the allowed list"),
+    SH.HasValueConstraintComponent: N_("without the required value"),
+    SH.NodeConstraintComponent: N_("outside the required vocabulary/shape"),
+    SH.OrConstraintComponent: N_("outside the allowed alternatives"),
+    SH.SPARQLConstraintComponent: N_("breaking the rule"),
 }
 #: Not SHACL: a value left out of the RDF because it cannot be an IRI
 #: (:mod:`ckanext.mogi.dcat.iri`), reported as a warning.
 OMITTED_IRI = URIRef("urn:ckanext-mogi:dcat:iri-omitido")
-CONSTRAINTS[OMITTED_IRI] = (
-    "omitido (o valor não é um IRI válido: sem esquema ou esquema não permitido)")
+CONSTRAINTS[OMITTED_IRI] = N_(
+    "left out (the value is not a valid IRI: no scheme or a scheme not "
+    "allowed)")
 
-#: What the properties DCAT-BR constrains mean, in Portuguese.
+#: What the properties DCAT-BR constrains mean (English msgids).
 PROPERTY_LABELS: dict[str, str] = {
-    "dct:title": "título",
-    "dct:description": "descrição",
-    "dct:publisher": "publicador",
-    "dct:spatial": "cobertura espacial",
-    "dct:temporal": "cobertura temporal",
-    "dct:accrualPeriodicity": "periodicidade",
-    "dct:accessRights": "direitos de acesso",
-    "dct:license": "licença",
-    "dct:language": "idioma",
-    "dct:format": "formato",
-    "dct:type": "tipo",
-    "dct:issued": "data de publicação",
-    "dct:modified": "data de modificação",
-    "dct:conformsTo": "padrão seguido",
-    "dct:identifier": "identificador",
-    "dcat:theme": "tema",
-    "dcat:keyword": "palavra-chave",
-    "dcat:contactPoint": "ponto de contato",
-    "dcat:distribution": "distribuição",
-    "dcat:accessURL": "URL de acesso",
-    "dcat:downloadURL": "URL de download",
-    "dcat:mediaType": "tipo de mídia",
-    "dcat:byteSize": "tamanho em bytes",
-    "dcat:bbox": "caixa delimitadora",
-    "dcat:centroid": "centroide",
-    "dcat:startDate": "data inicial",
-    "dcat:endDate": "data final",
-    "dcat:version": "versão",
-    "dcatbr:ods": "ODS",
-    "foaf:name": "nome",
-    "foaf:page": "documentação",
-    "vcard:fn": "nome do contato",
-    "vcard:hasEmail": "e-mail do contato",
-    "skos:inScheme": "vocabulário",
-    "skos:prefLabel": "rótulo",
-    "spdx:checksum": "soma de verificação",
+    "dct:title": N_("title"),
+    "dct:description": N_("description"),
+    "dct:publisher": N_("publisher"),
+    "dct:spatial": N_("spatial coverage"),
+    "dct:temporal": N_("temporal coverage"),
+    "dct:accrualPeriodicity": N_("update frequency"),
+    "dct:accessRights": N_("access rights"),
+    "dct:license": N_("licence"),
+    "dct:language": N_("language"),
+    "dct:format": N_("format"),
+    "dct:type": N_("type"),
+    "dct:issued": N_("publication date"),
+    "dct:modified": N_("modification date"),
+    "dct:conformsTo": N_("standard followed"),
+    "dct:identifier": N_("identifier"),
+    "dcat:theme": N_("dataset theme"),
+    "dcat:keyword": N_("keyword"),
+    "dcat:contactPoint": N_("contact point"),
+    "dcat:distribution": N_("distribution"),
+    "dcat:accessURL": N_("access URL"),
+    "dcat:downloadURL": N_("download URL"),
+    "dcat:mediaType": N_("media type"),
+    "dcat:byteSize": N_("size in bytes"),
+    "dcat:bbox": N_("bounding box"),
+    "dcat:centroid": N_("centroid"),
+    "dcat:startDate": N_("start date"),
+    "dcat:endDate": N_("end date"),
+    "dcat:version": N_("version"),
+    "dcatbr:ods": N_("SDG"),
+    "foaf:name": N_("name"),
+    "foaf:page": N_("documentation"),
+    "vcard:fn": N_("contact name"),
+    "vcard:hasEmail": N_("contact e-mail"),
+    "skos:inScheme": N_("vocabulary"),
+    "skos:prefLabel": N_("label"),
+    "spdx:checksum": N_("checksum"),
 }
 
 #: Prefixes for property paths (``dct:spatial``), ours plus DCAT-BR's.
@@ -144,8 +146,9 @@ def repaired(path: Path) -> str:
     """The text of a vocabulary file, with the published defects repaired."""
     text = path.read_text(encoding="utf-8")
     if path.name == "freq.ttl":
-        # Stray ">" after prefixed names, e.g. ``vcrfr:quadrimestral>``.
-        text = re.sub(r"(\bvcrfr:[A-Za-z_]+)>", r"\1", text)
+        # Stray ">" after prefixed names, e.g. ``vcrfr:quadrimestral>``
+        # (a local name may hold digits and hyphens after its first letter).
+        text = re.sub(r"(\bvcrfr:[A-Za-z_][\w-]*)>", r"\1", text)
     if path.name == "language.ttl" and "@prefix skosxl:" not in text:
         text = "@prefix skosxl: <http://www.w3.org/2008/05/skos-xl#> .\n" + text
     return text
@@ -180,13 +183,19 @@ class Finding:
         return self.severity == SH.Warning
 
     def describe(self) -> str:
-        """``dct:spatial (cobertura espacial) ausente (recomendado)``, in Portuguese."""
+        """``dct:spatial (spatial coverage) missing (recommended)``, translated."""
         label = PROPERTY_LABELS.get(self.path)
-        path = f"{self.path} ({label})" if label else self.path
-        problem = CONSTRAINTS.get(self.constraint, "inválido") if self.constraint else "inválido"
-        where = "" if self.focus_class in ("", "dcat:Dataset") else f" em {self.focus_class}"
-        kind = " (recomendado)" if self.recommended else ""
-        return f"{path} {problem}{where}{kind}"
+        path = f"{self.path} ({translate(label)})" if label else self.path
+        invalid = N_("invalid")
+        problem = translate(CONSTRAINTS.get(self.constraint, invalid) if self.constraint
+                            else invalid)
+        parts = [path, problem]
+        if self.focus_class not in ("", "dcat:Dataset"):
+            parts.append(translate(N_("in {focus_class}")).format(
+                focus_class=self.focus_class))
+        if self.recommended:
+            parts.append(translate(N_("(recommended)")))
+        return " ".join(parts)
 
 
 @dataclass
@@ -214,8 +223,8 @@ class DatasetReport:
 
 
 def count(number: int, severity: URIRef) -> str:
-    singular, plural = SEVERITIES.get(severity, ("resultado", "resultados"))
-    return f"{number} {singular if number == 1 else plural}"
+    singular, plural = SEVERITIES.get(severity, (N_("{count} result"), N_("{count} results")))
+    return translate(singular if number == 1 else plural).format(count=number)
 
 
 class Standards:
@@ -235,18 +244,16 @@ class Standards:
 
     def check(self) -> None:
         if not self.root.is_dir():
-            raise StandardsError(
-                f"pasta de padrões (standards) não encontrada: {self.root}. "
-                f"Informe --standards ou configure {STANDARDS_OPTION}."
-            )
+            raise StandardsError(translate(
+                N_("standards folder not found: {root}. Give --standards or set {option}.")
+            ).format(root=self.root, option=STANDARDS_OPTION))
         missing = [str(SHACL_DIR / name) for name in SHAPE_FILES + RECOMMENDED_FILES
                    if not (self.shacl_dir / name).is_file()]
         if not self.vocabularies_dir.is_dir():
             missing.append(str(VOCABULARIES_DIR))
         if missing:
-            raise StandardsError(
-                f"arquivos do DCAT-BR ausentes em {self.root}: {', '.join(missing)}"
-            )
+            raise StandardsError(translate(N_("DCAT-BR files missing in {root}: {files}")).format(
+                root=self.root, files=", ".join(missing)))
 
     def _shapes(self, names: Iterable[str]) -> Graph:
         graph = Graph()
@@ -326,11 +333,13 @@ def summary(reports: Iterable[DatasetReport]) -> str:
     violations = sum(len(r.violations) for r in reports)
     warnings = sum(len(r.warnings) for r in reports)
     failing = sum(1 for r in reports if r.violations)
-    datasets = ("conjunto de dados validado" if len(reports) == 1
-                else "conjuntos de dados validados")
-    return (f"Resumo: {len(reports)} {datasets} contra o DCAT-BR 1.0; "
-            f"{count(violations, SH.Violation)}, {count(warnings, SH.Warning)}; "
-            f"{failing} com violações.")
+    datasets = translate(N_("{count} dataset validated") if len(reports) == 1
+                         else N_("{count} datasets validated")).format(count=len(reports))
+    return translate(N_(
+        "Summary: {datasets} against DCAT-BR 1.0; {violations}, {warnings}; "
+        "{failing} with violations.")).format(
+        datasets=datasets, violations=count(violations, SH.Violation),
+        warnings=count(warnings, SH.Warning), failing=failing)
 
 
 def dataset_graph(dataset_dict: dict, profiles: list[str] | None = None) -> Graph:
@@ -352,7 +361,7 @@ def dataset_graph_and_omitted(dataset_dict: dict, profiles: list[str] | None = N
 
 
 def omitted_finding(item: iri.Omitted, graph: Graph) -> Finding:
-    """A warning: ``dcat:downloadURL (URL de download) omitido: "x" não é um IRI válido``."""
+    """A warning: a value of ``dcat:downloadURL`` left out, as it is not a valid IRI."""
     classes = sorted(short_name(c) for c in graph.objects(URIRef(item.subject), RDF.type))
     return Finding(
         severity=SH.Warning,
@@ -360,5 +369,6 @@ def omitted_finding(item: iri.Omitted, graph: Graph) -> Finding:
         constraint=OMITTED_IRI,
         focus=item.subject,
         focus_class=next(iter(classes), ""),
-        message=f"valor omitido, não é um IRI válido: {item.value[:200]}",
+        message=translate(N_("value left out, not a valid IRI: {value}")).format(
+            value=item.value[:200]),
     )

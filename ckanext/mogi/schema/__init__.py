@@ -1,6 +1,5 @@
 """Metadata schema support: vocabularies, validators and helpers for ckanext-scheming.
 
-- :mod:`.vocabularies` -- the controlled vocabularies of ``schemas/vocabularies.yaml``
 - :mod:`.validators` -- CKAN/scheming validators (``validators.validators()``)
 - :mod:`.periodicity` -- ``next_expected_update``
 
@@ -40,7 +39,8 @@ def get_helpers() -> dict[str, Callable[..., Any]]:
     ``mogi_vocabulary_choices`` is the ckanext-scheming ``choices_helper`` of a
     field with a ``vocabulary`` key.
     """
-    from ckanext.mogi.schema import periodicity, validators, vocabularies
+    from ckanext.mogi.common import vocabularies
+    from ckanext.mogi.schema import periodicity, validators
 
     return {
         "mogi_vocabulary_choices": vocabularies.field_choices,

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ckanext.mogi.schema import vocabularies
+from ckanext.mogi.common import vocabularies
 from ckanext.mogi.schema.validators import format_date_br, parse_date
 
 

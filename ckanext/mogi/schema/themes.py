@@ -16,7 +16,7 @@ from typing import Any
 
 from ckan import model
 
-from ckanext.mogi.schema import vocabularies
+from ckanext.mogi.common import vocabularies
 
 URI_EXTRA = "uri"
 

@@ -14,9 +14,8 @@ and tests can tell errors apart without depending on the locale.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,16 +24,13 @@ from ckan.plugins import toolkit
 from ckanext.scheming.validation import scheming_validator
 from validate_docbr import CNPJ
 
+from ckanext.mogi.common import vocabularies
 from ckanext.mogi.common.city import city
-from ckanext.mogi.schema import vocabularies
+from ckanext.mogi.common.i18n import N_
+from ckanext.mogi.common.lists import as_list
 
 missing = toolkit.missing
 Invalid = toolkit.Invalid
-
-
-def N_(message: str) -> str:
-    """gettext's no-op marker: ``message`` is extracted by Babel, translated later."""
-    return message
 
 
 #: message key -> English msgid (placeholders in ``str.format`` style).
@@ -321,39 +317,6 @@ def mogi_url(value: Any, context: Mapping[str, Any]) -> Any:
 
 
 # -------------------------------------------------------------- lists of values
-
-
-def as_list(value: Any) -> list[str] | None:
-    """Items of a list, a JSON list or a comma/semicolon-separated string.
-
-    ``None`` when ``value`` is of no such shape (e.g. a number or a dict).
-    """
-    if isinstance(value, (list, tuple, set)):
-        items: Iterable[Any] = value
-    elif isinstance(value, int) and not isinstance(value, bool):
-        items = [value]
-    elif isinstance(value, str):
-        text = value.strip()
-        if text.startswith("["):
-            try:
-                loaded = json.loads(text)
-            except ValueError:
-                loaded = None
-            if not isinstance(loaded, list):
-                return None
-            items = loaded
-        else:
-            items = re.split(r"[,;]", text)
-    else:
-        return None
-    out = []
-    for item in items:
-        if isinstance(item, (dict, list, bool)) or item is None:
-            return None
-        text = str(item).strip()
-        if text:
-            out.append(text)
-    return out
 
 
 def parse_sei_codes(value: Any) -> tuple[list[str], list[str]]:

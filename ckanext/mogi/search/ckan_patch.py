@@ -13,19 +13,22 @@ while ``mogi_search`` is in ``ckan.plugins`` and fall back to CKAN's own
 functions otherwise, so a configuration without the plugin uses Solr.
 
 :func:`verify` runs at start-up and refuses to start, with a clear message,
-if CKAN's search module no longer has the shape this relies on.
+if CKAN's search module no longer has the shape this relies on (the checks
+are :data:`OVERRIDES`, listed with every other override in
+:mod:`ckanext.mogi.patches`).
 """
 
 from __future__ import annotations
 
 import functools
 import importlib
-import inspect
 from collections.abc import Callable
 from typing import Any
 
 import ckan
 from ckan.common import aslist, config
+
+from ckanext.mogi.common import patches
 
 PLUGIN_NAME = "mogi_search"
 SUPPORTED_CKAN = ("2.12.",)
@@ -48,18 +51,21 @@ SEAMS: tuple[tuple[str, str, str], ...] = (
     ("ckan.lib.search.query", "PackageSearchQuery.get_index", "conn.search("),
 )
 
-_MARK = "__mogi_search_original__"
+_MARK = patches.ORIGINAL
+
+#: The overrides of ``mogi_search`` (listed in :mod:`ckanext.mogi.patches`).
+OVERRIDES: tuple[patches.Override, ...] = (
+    *(patches.Override(PLUGIN_NAME, "parameters", attribute, "the search backend",
+                       module=module, needs=parameters)
+      for module, attribute, parameters in TARGETS),
+    *(patches.Override(PLUGIN_NAME, "calls", dotted, "the search backend", module=module,
+                       needs=("make_connection(", call))
+      for module, dotted, call in SEAMS),
+)
 
 
-class IncompatibleCKAN(RuntimeError):
+class IncompatibleCKAN(patches.IncompatibleCKAN):
     """CKAN's search internals changed; the PostgreSQL backend cannot attach."""
-
-
-def _resolve(module: str, dotted: str) -> Any:
-    target: Any = importlib.import_module(module)
-    for part in dotted.split("."):
-        target = getattr(target, part)
-    return target
 
 
 def verify() -> None:
@@ -67,24 +73,7 @@ def verify() -> None:
     problems = []
     if not ckan.__version__.startswith(SUPPORTED_CKAN):
         problems.append(f"CKAN {ckan.__version__} is not a supported version {SUPPORTED_CKAN}")
-    for module, attribute, parameters in TARGETS:
-        try:
-            func = inspect.unwrap(_resolve(module, attribute))
-        except (ImportError, AttributeError):
-            problems.append(f"{module}.{attribute} no longer exists")
-            continue
-        original = getattr(func, _MARK, func)
-        missing = set(parameters) - set(inspect.signature(original).parameters)
-        if missing:
-            problems.append(f"{module}.{attribute} lost parameters {sorted(missing)}")
-    for module, dotted, call in SEAMS:
-        try:
-            source = inspect.getsource(_resolve(module, dotted))
-        except (ImportError, AttributeError, OSError, TypeError):
-            problems.append(f"{module}.{dotted} no longer exists")
-            continue
-        if "make_connection(" not in source or call not in source:
-            problems.append(f"{module}.{dotted} no longer goes through make_connection()")
+    problems += patches.problems(OVERRIDES)
     if problems:
         raise IncompatibleCKAN(
             "ckanext-mogi's PostgreSQL search cannot attach to this CKAN: "

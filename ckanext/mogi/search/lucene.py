@@ -20,11 +20,12 @@ from enum import Enum
 from typing import Any
 
 from ckan.common import _
-from ckan.lib.search.common import SearchQueryError
 from dateutil.relativedelta import relativedelta
 from luqum import tree
 from luqum.exceptions import ParseError
 from luqum.thread import parse as thread_parse
+
+from ckanext.mogi.common.errors import QueryError
 
 from . import text
 from .fields import COLUMNS, Kind, kind_of
@@ -53,10 +54,6 @@ _LUCENE_ONLY_REGEX = frozenset("~&<>@#")
 _REGEX_CLASS_ESCAPES = frozenset("dDsSwW")
 _MAX_REPEAT = 255  # PostgreSQL's largest {n,m} bound
 _REPEAT_RE = re.compile(r"\{(\d+)(?:,(\d*))?\}")
-
-
-class QueryError(SearchQueryError):
-    """A query the user wrote that cannot be run; the message says why."""
 
 
 @dataclass

@@ -6,15 +6,14 @@ from typing import Any
 
 import ckan.plugins as p
 
-from ckanext.mogi.config import declarations
-
-from . import ckan_patch, limits, pagecache
+from . import cache, ckan_patch, limits, pagecache
 
 
-@p.toolkit.blanket.config_declarations(declarations("mogi_search"))
+@p.toolkit.blanket.config_declarations
 class MogiSearchPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IActions)
+    p.implements(p.ITemplateHelpers)
     p.implements(p.IMiddleware, inherit=True)
 
     def update_config(self, config: Any) -> None:
@@ -28,6 +27,10 @@ class MogiSearchPlugin(p.SingletonPlugin):
         # Checks package_search's parameters before CKAN's action reads them.
         return {"package_search": limits.package_search}
 
+    def get_helpers(self) -> dict[str, Any]:
+        # The index generation: other capabilities key their caches by it.
+        return {"mogi_search_generation": cache.current_generation}
+
     def make_middleware(self, app: Any, config: Any) -> Any:
-        # Anonymous home and search pages, kept per index generation.
+        # Anonymous home, search and dataset pages, kept per index generation.
         return pagecache.PageCache(app)

@@ -20,6 +20,8 @@ from ckan.common import _, config
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from ckanext.mogi.common.lists import one_or_many
+
 from . import cache, limits, text
 from .fields import BLOB_FIELDS, NOT_RETURNED, Kind, kind_of
 from .lucene import Params, QueryError, Translation, translate, tsquery_for, values_of
@@ -56,14 +58,6 @@ class Result:
             "response": {"numFound": self.hits, "start": 0, "docs": self.docs},
             "facet_counts": {"facet_fields": self.facets},
         }
-
-
-def as_list(value: Any) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value] if value.strip() else []
-    return [v for v in value if isinstance(v, str) and v.strip()]
 
 
 def min_should_match(spec: str, optional: int) -> int:
@@ -215,8 +209,8 @@ def _where(solr: Mapping[str, Any], params: Params) -> Translation:
         main = dismax(q, str(solr.get("mm") or DEFAULT_MM), params)
     else:
         main = translate(q, params)
-    filters = [translate(fq, params).sql for fq in as_list(solr.get("fq"))]
-    filters += [translate(fq, params).sql for fq in as_list(solr.get("fq_list"))]
+    filters = [translate(fq, params).sql for fq in one_or_many(solr.get("fq"))]
+    filters += [translate(fq, params).sql for fq in one_or_many(solr.get("fq_list"))]
     return Translation(" AND ".join(f"({sql})" for sql in [main.sql, *filters]),
                        list(dict.fromkeys(main.rank_terms)))
 
@@ -265,7 +259,7 @@ SELECT
 
 
 def _facet_statement(solr: Mapping[str, Any], params: Params) -> str | None:
-    facet_fields = list(dict.fromkeys(as_list(solr.get("facet.field")))) if str(
+    facet_fields = list(dict.fromkeys(one_or_many(solr.get("facet.field")))) if str(
         solr.get("facet", "true")).lower() == "true" else []
     if not facet_fields:
         return None

@@ -14,10 +14,14 @@ stemmed: ``licitacoes`` -> ``licitações`` -> ``licit``.
 from __future__ import annotations
 
 import re
-import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib.resources import files
+from typing import Any
 
 import snowballstemmer
+import yaml
+
+from ckanext.mogi.common.text import fold
 
 # At most 255 characters a word, as Solr's standard tokenizer (maxTokenLength):
 # longer runs become several words. PostgreSQL refuses lexemes of 2,047 bytes
@@ -25,49 +29,28 @@ import snowballstemmer
 MAX_WORD = 255
 _WORD_RE = re.compile(rf"[a-z0-9]{{1,{MAX_WORD}}}")
 
-# Irregular plurals Snowball leaves apart (``municipais`` vs ``municipal``,
-# ``pães`` vs ``pão``), reduced to the singular first, as RSLP's plural step
-# does. Folded suffix -> singular suffix; the first match applies.
-_PLURALS: tuple[tuple[str, str], ...] = (
-    ("oes", "ao"),
-    ("aes", "ao"),
-    ("aos", "ao"),
-    ("ais", "al"),
-    ("eis", "el"),
-    ("ois", "ol"),
-    ("uis", "ul"),
-    ("ns", "m"),
-)
+#: Plurals, accented suffixes and stop words (``portuguese.yaml``).
+DATA_FILE = "portuguese.yaml"
 
-# Folded suffix -> the accented spelling the Snowball rules expect.
-# Longest suffixes first; only the first match applies.
-_SUFFIX_ACCENTS: tuple[tuple[str, str], ...] = (
-    ("coes", "ções"),
-    ("cao", "ção"),
-    ("encias", "ências"),
-    ("encia", "ência"),
-    ("ancias", "âncias"),
-    ("ancia", "ância"),
-    ("aveis", "áveis"),
-    ("avel", "ável"),
-    ("iveis", "íveis"),
-    ("ivel", "ível"),
-    ("ao", "ão"),
-)
 
-# Articles, prepositions and conjunctions that carry no meaning in a search.
-STOPWORDS = frozenset(
-    "a o as os um uma uns umas de da do das dos e em no na nos nas ao aos "
-    "para por pela pelo pelas pelos com sem sob sobre ou que se".split()
-)
+@cache
+def _data() -> dict[str, Any]:
+    text = files(__package__).joinpath(DATA_FILE).read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+@cache
+def _pairs(name: str) -> tuple[tuple[str, str], ...]:
+    return tuple((str(a), str(b)) for a, b in _data()[name])
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    """Articles, prepositions and conjunctions that carry no meaning in a search."""
+    return frozenset(_data()["stopwords"].split())
+
 
 _stemmer = snowballstemmer.stemmer("portuguese")
-
-
-def fold(text: str) -> str:
-    """Lower-case ``text`` and strip its diacritics (``Saúde`` -> ``saude``)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @lru_cache(maxsize=65536)
@@ -75,11 +58,11 @@ def stem(word: str) -> str:
     """Stem one folded word so that singular, plural and accents agree."""
     if len(word) < 3 or word.isdigit():
         return word
-    for plural, singular in _PLURALS:
+    for plural, singular in _pairs("plurals"):
         if word.endswith(plural) and len(word) > len(plural):
             word = word[: -len(plural)] + singular
             break
-    for plain, accented in _SUFFIX_ACCENTS:
+    for plain, accented in _pairs("suffix_accents"):
         if word.endswith(plain) and len(word) > len(plain) + 1:
             word = word[: -len(plain)] + accented
             break
@@ -93,7 +76,7 @@ def words(text: str) -> list[str]:
 
 def terms(text: str, keep_stopwords: bool = False) -> list[str]:
     """The index/query terms of ``text``: folded, stemmed, in order."""
-    return [stem(w) for w in words(text) if keep_stopwords or w not in STOPWORDS]
+    return [stem(w) for w in words(text) if keep_stopwords or w not in stopwords()]
 
 
 def prefix_terms(text: str) -> list[str]:

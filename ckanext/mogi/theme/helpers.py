@@ -14,19 +14,24 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
+from importlib.resources import files
 from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import ckan.plugins as p
+import yaml
 from ckan import model
 from ckan.plugins import toolkit
 
+from ckanext.mogi.common import vocabularies
+from ckanext.mogi.common.cache import through_redis
 from ckanext.mogi.common.city import city
-from ckanext.mogi.schema import vocabularies
-from ckanext.mogi.search import cache as search_cache
 
 PUBLIC = 'capacity:"public"'
+#: Redis keys of the page data cached per index generation.
+PAGE_DATA_PREFIX = "ckanext-mogi:search:page-data"
 
 #: Font Awesome 6 (shipped with CKAN's own CSS) icon of each DCAT-BR theme.
 THEME_ICONS: dict[str, str] = {
@@ -90,11 +95,17 @@ def _organizations() -> list[dict[str, Any]]:
 
 def _cached(name: str, compute: Callable[[], Any]) -> Any:
     """``compute()`` cached until the search index changes (``mogi_search``
-    only: with Solr every call computes). For results of searches of public
-    datasets alone, the same for every visitor."""
+    only, whose helper ``mogi_search_generation`` tells the index generation:
+    with Solr every call computes). For results of searches of public
+    datasets alone, the same for every visitor: recomputed exactly when the
+    index changes."""
     if not p.plugin_loaded("mogi_search"):
         return compute()
-    return search_cache.for_generation(name, compute)
+    token = toolkit.h.mogi_search_generation()
+    if not token:
+        return compute()
+    site = toolkit.config.get("ckan.site_id")
+    return through_redis(f"{PAGE_DATA_PREFIX}:{site}:{token}:{name}", compute)
 
 
 def _public_counts() -> dict[str, Any]:
@@ -299,9 +310,8 @@ def api_examples() -> dict[str, Any]:
 
 # ------------------------------------------------------------------- citation
 
-#: Month abbreviations of ABNT NBR 6023 ("maio" is not abbreviated).
-ABNT_MONTHS = ("jan.", "fev.", "mar.", "abr.", "maio", "jun.",
-               "jul.", "ago.", "set.", "out.", "nov.", "dez.")
+#: The citation's template and ABNT month abbreviations (data).
+CITATION_FILE = "citation.yaml"
 CITY_TIMEZONE = ZoneInfo("America/Sao_Paulo")
 
 
@@ -322,9 +332,15 @@ def organization_info(org_id: str) -> dict[str, Any]:
         return {}
 
 
+@cache
+def _citation_format() -> dict[str, Any]:
+    text = files(__package__).joinpath(CITATION_FILE).read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
 def abnt_date(day: date) -> str:
     """A date as ABNT writes it in "Acesso em": ``5 maio 2026``, ``25 nov. 2026``."""
-    return f"{day.day} {ABNT_MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {_citation_format()['months'][day.month - 1]} {day.year}"
 
 
 def citation(pkg: Mapping[str, Any], url: str, accessed: date | None = None) -> str:
@@ -344,8 +360,9 @@ def citation(pkg: Mapping[str, Any], url: str, accessed: date | None = None) -> 
     when = accessed or datetime.now(CITY_TIMEZONE).date()
     stamp = str(pkg.get("metadata_modified") or pkg.get("metadata_created") or "")
     year = stamp[:4] if stamp[:4].isdigit() else str(when.year)
-    return (f"{author}. {title}. {here.name}: {here.government}, {year}. "
-            f"Disponível em: <{url}>. Acesso em: {abnt_date(when)}.")
+    return _citation_format()["template"].format(
+        author=author, title=title, city=here.name, publisher=here.government, year=year,
+        url=url, accessed=abnt_date(when))
 
 
 def get_helpers() -> dict[str, Any]:

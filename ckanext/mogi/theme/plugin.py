@@ -9,11 +9,10 @@ import ckan.plugins as p
 from ckan.lib.plugins import DefaultTranslation
 from flask import Blueprint
 
-from ckanext.mogi.config import declarations
 from ckanext.mogi.theme import helpers, views
 
 
-@p.toolkit.blanket.config_declarations(declarations("mogi_theme"))
+@p.toolkit.blanket.config_declarations
 class MogiThemePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)

@@ -257,20 +257,11 @@ def schema_upload_field(
     raise StopOnError
 
 
-#: The vocabulary of the legal bases of a justification (``mogi_schema``'s).
-LEGAL_BASIS_VOCABULARY = "base_legal_lgpd"
-
-
 def legal_basis_choices() -> list[dict[str, str]]:
-    """The LGPD legal bases, ``[{"value", "label"}]``: vocabulary ``base_legal_lgpd``
-    through the ``mogi_vocabulary_choices`` helper of ``mogi_schema``. None when
-    that plugin is off, so no justification can be recorded (fail closed)."""
-    helpers = toolkit.h
-    if "mogi_vocabulary_choices" not in helpers:
-        return []
-    return helpers.mogi_vocabulary_choices(
-        {"field_name": "legal_basis", "vocabulary": LEGAL_BASIS_VOCABULARY}
-    )
+    """The LGPD legal bases, ``[{"value", "label"}]`` (vocabulary ``base_legal_lgpd``)."""
+    from ckanext.mogi.common import vocabularies
+
+    return vocabularies.scheming_choices("base_legal_lgpd")
 
 
 def legal_basis_label(value: str) -> str:

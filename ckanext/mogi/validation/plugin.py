@@ -10,12 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins as p
+import click
 
-from ckanext.mogi.config import declarations
+from ckanext.mogi.common.interfaces import IMogiCommands
 from ckanext.mogi.validation import actions, auth, helpers, jobs, views
 
 
-@p.toolkit.blanket.config_declarations(declarations("mogi_validation"))
+@p.toolkit.blanket.config_declarations
 @p.toolkit.blanket.actions(actions.get_actions)
 @p.toolkit.blanket.auth_functions(auth.get_auth_functions)
 class MogiValidationPlugin(p.SingletonPlugin):
@@ -26,6 +27,8 @@ class MogiValidationPlugin(p.SingletonPlugin):
     p.implements(p.IBlueprint)
     p.implements(p.ITemplateHelpers)
     p.implements(p.IFacets, inherit=True)
+    p.implements(p.IValidators)
+    p.implements(IMogiCommands)
 
     def configure(self, config: Any) -> None:
         jobs.install_session_hooks()
@@ -46,8 +49,8 @@ class MogiValidationPlugin(p.SingletonPlugin):
     ) -> dict[str, Any]:
         return helpers.label_facet(search_results)
 
-    # IConfigurer, IBlueprint, ITemplateHelpers (the form field's validator is
-    # registered by mogi_schema, whose dataset.yaml uses it).
+    # IConfigurer, IBlueprint, ITemplateHelpers, IValidators (the resource
+    # form's schemas-library and schema-file fields of dataset.yaml).
     def update_config(self, config: Any) -> None:
         p.toolkit.add_template_directory(config, "templates")
 
@@ -56,6 +59,16 @@ class MogiValidationPlugin(p.SingletonPlugin):
 
     def get_helpers(self) -> dict[str, Any]:
         return helpers.get_helpers()
+
+    def get_validators(self) -> dict[str, Any]:
+        return {"mogi_validation_library_schema": helpers.library_schema_field,
+                "mogi_validation_schema_upload": helpers.schema_upload_field}
+
+    # IMogiCommands: ``ckan mogi validation ...``.
+    def mogi_commands(self) -> list[click.Command]:
+        from ckanext.mogi.validation.cli import validation
+
+        return [validation]
 
     # IFacets: "Validation status" on every dataset listing.
     def dataset_facets(self, facets_dict: Any, package_type: str) -> Any:

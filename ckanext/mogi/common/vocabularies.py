@@ -1,6 +1,8 @@
 """The portal's controlled vocabularies (``schemas/vocabularies.yaml``).
 
-The YAML file is shipped inside the package as ``ckanext.mogi.schemas`` and
+Shared data: the schema's fields, the DCAT-BR profile and seal, the theme's
+pages and the validation's LGPD bases all read the same vocabularies. The
+YAML file is shipped inside the package as ``ckanext.mogi.schemas`` and
 read once, on first use (nothing is read at import time). Each vocabulary is a
 list of entries with at least ``value`` (what CKAN stores), ``label`` (pt-BR)
 and ``uri`` (the concept IRI, or ``None``).
@@ -142,7 +144,7 @@ def field_choices(field: Mapping[str, Any]) -> list[dict[str, str]]:
     """ckanext-scheming ``choices_helper``: choices of the field's ``vocabulary``.
 
     Register it as the template helper ``mogi_vocabulary_choices``
-    (see :func:`ckanext.mogi.schema.helpers`).
+    (see :mod:`ckanext.mogi.schema.plugin`).
     """
     name = field.get("vocabulary")
     if not name:

@@ -1,0 +1,40 @@
+"""Plugin interfaces through which the capabilities of the bundle meet.
+
+A capability never imports another one; where one needs what another
+provides, the provider implements one of these interfaces in its plugin and
+the consumer asks CKAN for the implementations (``PluginImplementations``),
+so that each works whether or not the other is enabled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import click
+from ckan.plugins.interfaces import Interface
+
+
+class IMogiCommands(Interface):
+    """Subgroups of the ``ckan mogi`` command group (``ckan mogi dcat ...``).
+
+    The ``mogi`` plugin builds the group from every enabled plugin that
+    implements this interface, so ``mogi`` alone needs none of their
+    dependencies.
+    """
+
+    def mogi_commands(self) -> list[click.Command]:
+        """The commands to add under ``ckan mogi``."""
+        return []
+
+
+class IMogiDerivedFields(Interface):
+    """Keys a plugin adds to ``package_show``'s output and that are never stored.
+
+    ``mogi_schema`` drops them from a dataset before validation, so that a
+    client re-sending a shown dataset (``package_update`` with
+    ``package_show``'s output) does not send them to storage.
+    """
+
+    def derived_dataset_fields(self) -> Iterable[str]:
+        """The keys."""
+        return ()
