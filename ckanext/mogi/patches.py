@@ -10,14 +10,12 @@ check their own internals earlier, when they are configured.
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from ckan.plugins import plugin_loaded
 
-from ckanext.mogi.access import guards
 from ckanext.mogi.common import patches
-from ckanext.mogi.dcat import seams as dcat_seams
-from ckanext.mogi.search import ckan_patch
 
 #: ``mogi_validation``'s overrides (its views and file gate,
 #: ``validation/views.py`` and ``validation/gate.py``).
@@ -31,21 +29,29 @@ VALIDATION: tuple[patches.Override, ...] = (
                      module="ckan.views.group"),
 )
 
-#: Plugin name -> its overrides.
-REGISTRY: dict[str, tuple[patches.Override, ...]] = {
-    "mogi_search": ckan_patch.OVERRIDES,
-    "mogi_dcat": dcat_seams.OVERRIDES,
-    "mogi_validation": VALIDATION,
-    "mogi_access": guards.OVERRIDES,
+#: Plugin name -> the module whose ``OVERRIDES`` lists its overrides (imported
+#: only when the plugin is enabled: the ``mogi`` plugin depends on no capability).
+REGISTRY: dict[str, str] = {
+    "mogi_search": "ckanext.mogi.search.ckan_patch",
+    "mogi_dcat": "ckanext.mogi.dcat.seams",
+    "mogi_validation": __name__,
+    "mogi_access": "ckanext.mogi.access.guards",
 }
+#: ``mogi_validation``'s, kept here (see :data:`VALIDATION`).
+OVERRIDES = VALIDATION
 ADVICE = ("Pin the versions of requirements.txt, or adapt the override "
           "(ckanext/mogi/patches.py lists where each one lives).")
 
 
+def overrides_of(plugin: str) -> tuple[patches.Override, ...]:
+    """The overrides ``plugin`` makes (as its module lists them)."""
+    return importlib.import_module(REGISTRY[plugin]).OVERRIDES
+
+
 def enabled() -> list[patches.Override]:
     """The overrides of the plugins in ``ckan.plugins``."""
-    return [override for name, overrides in REGISTRY.items() if plugin_loaded(name)
-            for override in overrides]
+    return [override for name in REGISTRY if plugin_loaded(name)
+            for override in overrides_of(name)]
 
 
 def verify(app: Any) -> None:

@@ -11,7 +11,7 @@ from flask import Flask
 from ckanext.mogi import patches as registry
 from ckanext.mogi.common import patches
 
-OVERRIDES = [o for overrides in registry.REGISTRY.values() for o in overrides]
+OVERRIDES = [o for plugin in registry.REGISTRY for o in registry.overrides_of(plugin)]
 
 
 def _empty_module(name: str) -> types.ModuleType:
