@@ -16,11 +16,18 @@ private dataset of database ``ckan_mogi_limits`` (created through the
 queues one validation job each. Then the project's worker
 (``ckan mogi validation worker --burst <queue>``; ``--worker ckan``: CKAN's
 ``ckan jobs worker --burst``) runs as a subprocess, and the RSS of its whole
-process tree (the worker, its work horses, the sandboxed children) is summed
+process tree (the worker, its work horses, the fork server and its checks) is summed
 from ``/proc`` every ``--interval`` seconds (PSS too, see ``tree_rss``). The
 worker starts after the three uploads and takes the jobs one after another,
 so each time includes the worker's start-up and the files queued before it:
 it is what a user who uploads the three at once would wait.
+
+Before the uploads, ``--checks`` checks of a 3-row CSV are timed in this
+process (CKAN loaded, as a web process or work horse): each one started as a
+fresh interpreter (``python -m ckanext.mogi.validation.runner``, the fallback)
+and through ``sandbox.validate`` (a child of this process's fork server; the
+first one includes the server's start). Line ``checks fresh_s=<median>
+forkserver_s=<median> forkserver_first_s=<x>``.
 
 Per file: seconds from the start of its upload to its verdict (the record's
 ``finished``), the verdict status and the start of its message. Last line:
@@ -35,8 +42,10 @@ from __future__ import annotations
 import argparse
 import datetime
 import io
+import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -44,7 +53,7 @@ import time
 import uuid
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +79,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                         help="seconds between two RSS samples of the worker's process tree")
     parser.add_argument("--bomb-mb", default=900, type=int,
                         help="MB of sheet XML inside the zip bomb")
+    parser.add_argument("--checks", default=20, type=int,
+                        help="small checks timed each way before the uploads (0: none)")
     parser.add_argument("--admin-user", default="postgres",
                         help="PostgreSQL role allowed to create the bench database")
     return parser.parse_args(argv)
@@ -145,6 +156,39 @@ def build_files(folder: Path, bomb_mb: int) -> dict[str, Path]:
           f"({expanded / 2**20:.0f} MB expanded), "
           f"line {paths['line'].stat().st_size / 2**20:.1f} MB.")
     return paths
+
+
+# -- start-up cost of a check ---------------------------------------------------
+
+def time_checks(count: int, folder: Path) -> None:
+    """Time ``count`` checks of a small CSV each way; print the ``checks`` line."""
+    from ckanext.mogi.validation import limits, sandbox
+
+    path = folder / "pequena.csv"
+    path.write_text("unidade;atendimentos\nUBS Centro;120\nUBS Leste;80\n", encoding="utf-8")
+    structure = limits.StructureLimits()
+    request = folder / "request.json"
+    request.write_text(json.dumps({
+        "path": str(path), "fmt": "csv", "schema": None, "options": None, "memory_mb": 2048,
+        "cpu_seconds": 60, "structure": asdict(structure), "locale": "pt_BR"}), encoding="utf-8")
+    fresh = []
+    for _ in range(count):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", sandbox.RUNNER, str(request),
+                        str(folder / "result.json")], check=True, cwd=folder)
+        fresh.append(time.perf_counter() - started)
+    forked = []
+    for _ in range(count):
+        started = time.perf_counter()
+        values = sandbox.validate(str(path), fmt="csv", schema=None, options=None,
+                                  deadline=time.monotonic() + 60,
+                                  limits=sandbox.Limits(2048, 60, structure))
+        forked.append(time.perf_counter() - started)
+        assert values["status"] == "success", values
+    print(f"checks fresh_s={statistics.median(fresh):.3f} "
+          f"forkserver_s={statistics.median(forked[1:] or forked):.3f} "
+          f"forkserver_first_s={forked[0]:.3f} (n={count}, load average "
+          f"{os.getloadavg()[0]:.2f})")
 
 
 # -- database ------------------------------------------------------------------
@@ -325,6 +369,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             queue = toolkit.config.get("ckanext.mogi.validation.queue")
             # The bench's own Redis db: jobs left by an interrupted run go.
             ckan_jobs.get_queue(queue).empty()
+            if args.checks > 0:
+                time_checks(args.checks, folder)
             purge_bench_datasets()
             dataset = bench_dataset()
             uploads = {name: upload(dataset, paths[name]) for name in FILES}
@@ -345,7 +391,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     peak_mb = sample.peak_bytes / 2**20
     print(f"\nWorker wall {worker_s:.1f} s; {sample.samples} samples every "
-          f"{args.interval * 1000:.0f} ms; up to {sample.peak_processes} processes in the tree; "
+          f"{args.interval * 1000:.0f} ms; up to {sample.peak_processes} processes in the tree "
+          "(worker, work horse, fork server, check); "
           f"peak RSS of the tree {peak_mb:.0f} MB (PSS {sample.peak_pss_bytes / 2**20:.0f} MB; "
           f"largest single process {sample.largest_process_bytes / 2**20:.0f} MB).\n")
     print(f"{'file':6} {'size MB':>8} {'upload s':>9} {'verdict s':>10} {'status':8} message")

@@ -46,6 +46,10 @@ def validation_worker(ckan_config, monkeypatch) -> Iterator[Callable[[], None]]:
     monkeypatch.setitem(ckan_config, "ckanext.mogi.validation.queue", queue)
 
     def run() -> None:
+        from ckanext.mogi.validation import sandbox
+
+        # As `ckan mogi validation worker` does: the horses share one fork server.
+        sandbox.start_fork_server()
         jobs.Worker([queue]).work(burst=True)
 
     yield run

@@ -8,13 +8,18 @@ API upload and the real job worker, whose check runs in a sandboxed child.
 from __future__ import annotations
 
 import io
+import os
 import re
+import resource
+import signal
 import time
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+import psutil
 import pytest
 from ckan.lib import jobs as ckan_jobs
 from ckan.plugins import toolkit
@@ -211,3 +216,145 @@ def test_the_child_s_cpu_limit_is_enforced_by_the_kernel(tmp_path):
     assert values == {"status": "error", "error": {"message": TOO_BIG + (
         "ela precisou de mais de 1 segundos de processamento. Divida-a em arquivos "
         "menores ou peça à equipe do portal para aumentar o limite.")}}
+
+
+STOPPED = TOO_BIG + (
+    "a verificação foi interrompida inesperadamente. Divida-a em arquivos menores; se o "
+    "erro persistir, avise a equipe do portal.")
+
+
+def fork_server() -> psutil.Process:
+    """This process's fork server (started if needed), as ``ps`` shows it."""
+    from ckanext.mogi.validation import sandbox
+
+    sandbox.start_fork_server()
+    servers = [child for child in psutil.Process().children()
+               if "ckanext.mogi.validation.forkserver" in " ".join(child.cmdline())]
+    assert len(servers) == 1, servers
+    return servers[0]
+
+
+def running_check(server: psutil.Process, earlier: set[int]) -> psutil.Process:
+    """The check the server forks next, after those of pid ``earlier``."""
+    for _ in range(1000):
+        for child in server.children():
+            if child.pid not in earlier and child.status() != psutil.STATUS_ZOMBIE:
+                return child
+        time.sleep(0.01)
+    raise AssertionError("no check started")
+
+
+def pids(server: psutil.Process) -> set[int]:
+    return {child.pid for child in server.children()}
+
+
+def ended(process: psutil.Process, within: float = 2.0) -> bool:
+    """Whether ``process`` is gone (or only a zombie left to reap) within ``within`` s."""
+    stop = time.monotonic() + within
+    while time.monotonic() < stop:
+        try:
+            if process.status() == psutil.STATUS_ZOMBIE:
+                return True
+        except psutil.NoSuchProcess:
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_the_fork_server_s_death_during_a_check_ends_in_an_error_verdict(tmp_path):
+    path = tmp_path / "lenta.csv"
+    path.write_bytes(slow_table(400_000))  # about 10 s of checking
+    server = fork_server()
+
+    earlier = pids(server)
+    with ThreadPoolExecutor(1) as pool:
+        pending = pool.submit(run_sandboxed, path, 0, 0)
+        check = running_check(server, earlier)
+        killed = time.monotonic()
+        server.kill()
+        values = pending.result(timeout=VERDICT_WITHIN)
+
+    assert time.monotonic() - killed < 3  # at once, not at the end of the check
+    assert values == {"status": "error", "error": {"message": STOPPED}}
+    assert ended(check)
+
+
+def test_a_check_after_the_fork_server_died_still_works(tmp_path):
+    path = tmp_path / "tabela.csv"
+    path.write_bytes(slow_table(100))
+    dead = fork_server()
+    dead.kill()
+    dead.wait(5)
+
+    values = run_sandboxed(path, memory_mb=0, cpu_seconds=0)
+
+    assert values["status"] == "success", values
+    assert fork_server().pid != dead.pid
+
+
+def test_a_check_s_memory_limit_reaches_neither_the_next_check_nor_the_server(tmp_path):
+    path = tmp_path / "tabela.csv"
+    path.write_bytes(slow_table(1000))
+    server = fork_server()
+
+    assert run_sandboxed(path, memory_mb=40, cpu_seconds=1)["error"]["message"].startswith(
+        TOO_BIG + "ela precisou de mais de 40 MB de memória.")
+    values = run_sandboxed(path, memory_mb=0, cpu_seconds=0)
+
+    assert values["status"] == "success", values
+    assert fork_server().pid == server.pid  # the same server forked both
+    unlimited = (resource.RLIM_INFINITY, resource.RLIM_INFINITY)
+    assert server.rlimit(psutil.RLIMIT_AS) == unlimited
+    assert server.rlimit(psutil.RLIMIT_CPU) == unlimited
+
+
+def test_past_the_deadline_the_check_is_killed(tmp_path):
+    from ckanext.mogi.validation import limits, sandbox
+
+    path = tmp_path / "lenta.csv"
+    path.write_bytes(slow_table(400_000))  # about 10 s of checking
+    server = fork_server()
+    earlier = pids(server)
+
+    started = time.monotonic()
+    with pytest.raises(sandbox.Timeout):
+        sandbox.validate(
+            str(path), fmt="csv", schema=None, options=None,
+            deadline=time.monotonic() + 1,
+            limits=sandbox.Limits(memory_mb=0, cpu_seconds=0,
+                                  structure=limits.StructureLimits()))
+
+    assert time.monotonic() - started < 4
+    assert all(ended(child) for child in server.children() if child.pid not in earlier)
+
+
+def test_a_killed_job_leaves_no_check_running(tmp_path):
+    path = tmp_path / "lenta.csv"
+    path.write_bytes(slow_table(400_000))  # about 10 s of checking
+    server = fork_server()  # shared by the processes forked from here, as rq's horses
+    earlier = pids(server)
+
+    horse = os.fork()
+    if horse == 0:  # the work horse: checks the table, SIGKILLed mid-check
+        try:
+            run_sandboxed(path, memory_mb=0, cpu_seconds=0)
+        finally:
+            os._exit(0)
+    try:
+        check = running_check(server, earlier)
+    finally:
+        os.kill(horse, signal.SIGKILL)
+        os.waitpid(horse, 0)
+
+    assert ended(check)
+    assert server.is_running()
+
+
+def test_the_fork_server_runs_one_thread_and_holds_no_connection(tmp_path):
+    path = tmp_path / "tabela.csv"
+    path.write_bytes(slow_table(100))
+    server = fork_server()
+    assert run_sandboxed(path, memory_mb=0, cpu_seconds=0)["status"] == "success"
+
+    assert server.num_threads() == 1
+    assert server.net_connections(kind="inet") == []  # not the database's, not Redis'

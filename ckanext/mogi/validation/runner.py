@@ -1,6 +1,8 @@
 """The sandboxed child: ``python -m ckanext.mogi.validation.runner REQUEST RESULT``.
 
-Started by :mod:`ckanext.mogi.validation.sandbox` in a fresh interpreter.
+Forked by :mod:`ckanext.mogi.validation.forkserver` (:func:`check`), or, when
+the fork server cannot take the check, started by
+:mod:`ckanext.mogi.validation.sandbox` in a fresh interpreter (:func:`main`).
 It first caps itself with kernel limits (address space, CPU seconds), then
 runs the structural checks of :mod:`~ckanext.mogi.validation.limits` and
 :func:`~ckanext.mogi.validation.pipeline.validate_file`, and writes the outcome
@@ -64,20 +66,35 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
     return dataclasses.asdict(outcome)
 
 
-def die_with_parent() -> None:
-    """Linux: the kernel kills this child when its parent (the job's work horse)
-    dies, e.g. SIGKILLed by rq or the OOM killer, so no check outlives its job
-    (the reconciler requeues the job itself)."""
+def die_with_parent(parent: int | None = None) -> None:
+    """Linux: the kernel kills this child when its parent (the job's work horse,
+    or the fork server) dies, e.g. SIGKILLed by rq or the OOM killer, so no
+    check outlives its job (the reconciler requeues the job itself).
+
+    ``parent``: the pid the parent must have (else: no longer 1, init).
+    """
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() == 1:  # the parent died before the call above
+    ppid = os.getppid()
+    if ppid == 1 or (parent is not None and ppid != parent):  # died before the call
         os._exit(EXIT_ORPHAN)
+
+
+def interpreter() -> str:
+    """The interpreter to start: this one, unless embedded (uWSGI's binary)."""
+    if os.path.basename(sys.executable).startswith("python"):
+        return sys.executable
+    return os.path.join(sys.prefix, "bin", "python3")
 
 
 def main(argv: list[str]) -> int:
     die_with_parent()
-    request_path, result_path = argv
+    return check(*argv)
+
+
+def check(request_path: str, result_path: str) -> int:
+    """Cap this process, check the table of REQUEST, write RESULT; the exit status."""
     with open(request_path, encoding="utf-8") as stream:
         request = json.load(stream)
     # Our own code is loaded before the limits: they bound the work on the file,

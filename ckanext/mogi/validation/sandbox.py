@@ -1,20 +1,26 @@
 """Run one table check in a child process under kernel-enforced limits.
 
 The check (:mod:`~ckanext.mogi.validation.limits`' structural checks, then
-:func:`~ckanext.mogi.validation.pipeline.validate_file`) runs in a *fresh*
-interpreter (``python -m ckanext.mogi.validation.runner``), not a fork: a
-fork would inherit the web process's or work horse's database and Redis
-connections, its threads' locks and its memory (which RLIMIT_AS would count),
-and forking a threaded web server is unsafe. The child needs no CKAN: it gets
-a JSON request (file path, format, schema, options, limits) and writes its
-outcome to a JSON file; starting it costs about half a second.
+:func:`~ckanext.mogi.validation.pipeline.validate_file`) runs in a child that
+never comes from forking the caller: a fork of the web process or work horse
+would inherit its database and Redis connections, its threads' locks and its
+memory (which RLIMIT_AS would count), and forking a threaded web server is
+unsafe. The child is forked by this process's fork server
+(:mod:`~ckanext.mogi.validation.forkserver`: a fresh, single-threaded
+interpreter with the runner's modules loaded; a check starts in a few
+milliseconds); when the server cannot take the check, it runs in a fresh
+interpreter (``python -m ckanext.mogi.validation.runner``, about half a
+second to start). The child needs no CKAN: it gets a JSON request (file
+path, format, schema, options, limits) and writes its outcome to a JSON file.
 
 Limits: RLIMIT_AS (memory) and RLIMIT_CPU (CPU seconds) set by the child on
 itself before it reads anything, and a wall-clock deadline enforced here: past
 it the child's whole process group is killed and :class:`Timeout` raised.
+The child dies with its parent (PDEATHSIG: the fork server, or this process),
+and the fork server kills it when this process dies.
 Whatever happens in the child (MemoryError, SIGXCPU, SIGKILL by the kernel, a
-crash), :func:`validate` returns a bounded verdict: status ``error`` with a
-translated message saying what happened and what to do.
+crash, the fork server's death), :func:`validate` returns a bounded verdict:
+status ``error`` with a translated message saying what happened and what to do.
 """
 
 from __future__ import annotations
@@ -25,7 +31,6 @@ import logging
 import os
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass
@@ -34,7 +39,7 @@ from typing import Any
 from ckan.plugins import toolkit
 
 from ckanext.mogi.common.i18n import N_, translate
-from ckanext.mogi.validation import runner
+from ckanext.mogi.validation import forkserver, runner
 from ckanext.mogi.validation.limits import StructureLimits
 
 log = logging.getLogger(__name__)
@@ -105,33 +110,51 @@ def validate(
         with open(request_path, "w", encoding="utf-8") as stream:
             json.dump(request, stream)
         with open(stderr_path, "wb") as stderr:
-            child = subprocess.Popen(
-                [_python(), "-m", RUNNER, request_path, result_path],
-                stdin=subprocess.DEVNULL,
-                stdout=stderr,
-                stderr=stderr,
-                cwd=workdir,
-                start_new_session=True,  # its own process group, killed as a whole
-            )
-        try:
-            code = child.wait(timeout=max(0.0, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            _kill(child)
-            raise Timeout() from None
-        except BaseException:  # rq's own timeout, a worker shutdown: no orphan
-            _kill(child)
-            raise
+            code = _run(request_path, result_path, workdir, stderr.fileno(), deadline)
         if code == 0 and os.path.exists(result_path):
             with open(result_path, encoding="utf-8") as stream:
                 return _values(json.load(stream))
         return _failure(code, limits, _tail(stderr_path))
 
 
-def _python() -> str:
-    """The interpreter to start: this one, unless embedded (uWSGI's binary)."""
-    if os.path.basename(sys.executable).startswith("python"):
-        return sys.executable
-    return os.path.join(sys.prefix, "bin", "python3")
+def start_fork_server() -> None:
+    """Start this process's fork server now: the processes it forks later (rq's
+    work horses) share it instead of each starting its own."""
+    forkserver.start()
+
+
+def _run(request: str, result: str, workdir: str, output: int, deadline: float) -> int | None:
+    """The child's exit status (Popen's convention); None if the fork server
+    died during the check."""
+    try:
+        return forkserver.run(request, result, workdir, output, deadline)
+    except forkserver.Expired:
+        raise Timeout() from None
+    except forkserver.Lost:
+        return None
+    except forkserver.Unavailable as exc:
+        log.warning("Fork server unavailable (%s): the check starts a fresh interpreter", exc)
+    return _fresh(request, result, workdir, output, deadline)
+
+
+def _fresh(request: str, result: str, workdir: str, output: int, deadline: float) -> int:
+    """Run the check in a fresh interpreter; its exit status."""
+    child = subprocess.Popen(
+        [runner.interpreter(), "-m", RUNNER, request, result],
+        stdin=subprocess.DEVNULL,
+        stdout=output,
+        stderr=output,
+        cwd=workdir,
+        start_new_session=True,  # its own process group, killed as a whole
+    )
+    try:
+        return child.wait(timeout=max(0.0, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        _kill(child)
+        raise Timeout() from None
+    except BaseException:  # rq's own timeout, a worker shutdown: no orphan
+        _kill(child)
+        raise
 
 
 def _kill(child: subprocess.Popen[bytes]) -> None:
@@ -163,8 +186,9 @@ def _values(result: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _failure(code: int, limits: Limits, stderr: str) -> dict[str, Any]:
-    """The verdict when the child ended without a result."""
+def _failure(code: int | None, limits: Limits, stderr: str) -> dict[str, Any]:
+    """The verdict when the child ended without a result (``code`` None: it
+    died with the fork server)."""
     _ = translate
     if code in (runner.EXIT_MEMORY, -signal.SIGKILL) or "MemoryError" in stderr:
         # A SIGKILL we did not send: the kernel's, out of memory.
@@ -183,7 +207,10 @@ def _failure(code: int, limits: Limits, stderr: str) -> dict[str, Any]:
                 "the portal team to raise the limit."
             ).format(seconds=limits.cpu_seconds)
         )
-    log.error("Validation child ended with status %s:\n%s", code, stderr)
+    if code is None:
+        log.error("The fork server died during a check:\n%s", stderr)
+    else:
+        log.error("Validation child ended with status %s:\n%s", code, stderr)
     return _error(
         _(
             "Table too large or too complex to check: the check stopped "

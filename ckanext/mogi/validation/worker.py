@@ -6,6 +6,10 @@ rq runs its own registry maintenance at start and at a fixed interval from the
 worker's main loop, between jobs and while idle; the reconciler rides on that
 hook, in the worker's main process (never in a work horse). A failing pass is
 logged and tried again at the next interval: it must not stop the worker.
+
+The worker starts the validation sandbox's fork server (again, if it ended)
+before it forks each work horse: the horses share it
+(:mod:`~ckanext.mogi.validation.forkserver`) instead of starting their own.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from ckan.lib import jobs as ckan_jobs
 from ckan.model import meta
 from ckan.plugins import toolkit
 
-from ckanext.mogi.validation import reconcile
+from ckanext.mogi.validation import reconcile, sandbox
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +37,11 @@ class ReconcilingWorker(ckan_jobs.Worker):
         # below the interval, so an idle worker still reconciles on time.
         kwargs.setdefault("worker_ttl", max(30, min(420, interval + 15)))
         super().__init__(queues, **kwargs)
+
+    def execute_job(self, job: Any, *args: Any, **kwargs: Any) -> None:
+        # Before the horse is forked: it shares the server (restarted if it ended).
+        sandbox.start_fork_server()
+        super().execute_job(job, *args, **kwargs)
 
     def run_maintenance_tasks(self) -> None:
         super().run_maintenance_tasks()
