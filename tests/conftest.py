@@ -12,6 +12,7 @@ from ckan import plugins
 from ckan.lib import jobs
 from ckan.tests import factories, helpers
 from local_servers import LinkServer
+from sample_data import DATASET, ORGANIZATION
 from werkzeug.serving import make_server
 
 from ckanext.mogi.demo.loader import LoadSummary, load_demo, resolve_source
@@ -65,21 +66,21 @@ def sysadmin() -> dict[str, Any]:
 @pytest.fixture
 def organization(sysadmin) -> dict[str, Any]:
     """The Secretaria de Saúde, with every field of schemas/organization.yaml."""
-    return helpers.call_action(
-        "organization_create",
-        context={"user": sysadmin["name"]},
-        name="secretaria-de-saude",
-        title="Secretaria Municipal de Saúde",
-        sigla="SMS",
-        description="Gestão do Sistema Único de Saúde no município.",
-        tipo="secretaria",
-        cnpj="11.222.333/0001-81",
-        email="saude@mogidascruzes.sp.gov.br",
-        telefone="(11) 4798-5000",
-        endereco="Av. Ver. Narciso Yague Guimarães, 277 - Centro Cívico",
-        responsavel="Secretário Municipal de Saúde",
-        site="https://www.mogidascruzes.sp.gov.br/saude",
-    )
+    return helpers.call_action("organization_create", context={"user": sysadmin["name"]},
+                               **ORGANIZATION)
+
+
+@pytest.fixture
+def create_dataset(sysadmin, organization) -> Callable[..., dict[str, Any]]:
+    """``create_dataset(name, **changes)``: sample_data's DATASET, changed,
+    created in the Secretaria de Saúde by the sysadmin."""
+
+    def build(name: str, **changes: Any) -> dict[str, Any]:
+        data = {**DATASET, "name": name, "owner_org": organization["id"], **changes}
+        return helpers.call_action("package_create", context={"user": sysadmin["name"]},
+                                   **data)
+
+    return build
 
 
 @pytest.fixture

@@ -46,6 +46,7 @@ from matrix_data import (
     WRITE_ACTIONS,
     Probe,
 )
+from sample_data import dataset_fields
 from validate_docbr import CPF
 from werkzeug.datastructures import FileStorage
 
@@ -57,16 +58,6 @@ STAFF = ("editor", "sysadmin")
 # ------------------------------------------------------------------ canaries
 def _token(prefix: str) -> str:
     return f"{prefix}{uuid.uuid4().hex[:12]}"
-
-
-def _dataset_fields(org: dict[str, Any], name: str, **extra: Any) -> dict[str, Any]:
-    """The required fields of schemas/dataset.yaml."""
-    return {
-        "name": name, "title": f"Conjunto {name}", "notes": "Dados da Secretaria.",
-        "owner_org": org["id"], "temas": ["saude"], "periodicidade": "MENSAL",
-        "tag_string": "saúde,atendimento", "maintainer": "Departamento de Dados",
-        "maintainer_email": "dados@mogidascruzes.sp.gov.br", **extra,
-    }
 
 
 def _organization(sysadmin: dict[str, Any], name: str) -> dict[str, Any]:
@@ -92,7 +83,7 @@ def _upload(sysadmin: dict[str, Any], dataset: dict[str, Any], content: str, fil
 def _create(sysadmin: dict[str, Any], org: dict[str, Any], name: str,
             **extra: Any) -> dict[str, Any]:
     return helpers.call_action("package_create", context={"user": sysadmin["name"]},
-                               **_dataset_fields(org, name, **extra))
+                               **dataset_fields(org, name, **extra))
 
 
 def _obj(dataset: dict[str, Any], resource: dict[str, Any] | None, **extra: Any) -> Any:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from ckan.tests import factories, helpers
-from sample_data import DATASET
+from sample_data import DATASET, OTHER_ORGANIZATION
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 
@@ -46,7 +46,7 @@ def _user_in(sysadmin: dict[str, Any], org_id: str, role: str) -> dict[str, Any]
 def callers(sysadmin, organization) -> dict[str, dict[str, str]]:
     """Authorization headers of the four callers."""
     other = helpers.call_action("organization_create", context={"user": sysadmin["name"]},
-                                name="secretaria-de-obras", title="Secretaria de Obras")
+                                **OTHER_ORGANIZATION)
     return {
         "anonymous": {},
         "editor of another Secretaria": {

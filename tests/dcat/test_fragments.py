@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
-from typing import Any
 
 import pytest
 from ckan.lib import jobs
@@ -13,7 +12,6 @@ from ckan.tests import helpers
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS
-from sample_data import DATASET
 
 from ckanext.mogi.dcat import fragments, iri, shacl
 
@@ -32,15 +30,6 @@ URLS = [
 
 
 FORMATS = {"ttl": "turtle", "jsonld": "json-ld", "xml": "xml", "rdf": "xml"}
-
-
-@pytest.fixture
-def create(sysadmin, organization):
-    def build(name: str, **changes: Any) -> dict[str, Any]:
-        data = {**DATASET, "name": name, "owner_org": organization["id"], **changes}
-        return helpers.call_action("package_create", context={"user": sysadmin["name"]},
-                                   **data)
-    return build
 
 
 @pytest.fixture
@@ -64,8 +53,8 @@ def _parse(app, url: str, fmt: str) -> Graph:
     return Graph().parse(data=response.get_data(as_text=True), format=FORMATS[fmt])
 
 
-def test_bad_urls_do_not_break_the_feeds(app, sysadmin, create):
-    dataset = create("enderecos-estranhos")
+def test_bad_urls_do_not_break_the_feeds(app, sysadmin, create_dataset):
+    dataset = create_dataset("enderecos-estranhos")
     for url, _ in URLS:
         helpers.call_action("resource_create", context={"user": sysadmin["name"]},
                             package_id=dataset["id"], url=url, format="CSV",
@@ -82,8 +71,8 @@ def test_bad_urls_do_not_break_the_feeds(app, sysadmin, create):
 
 @pytest.mark.parametrize("query", ['fq=title:"abc', "fq=title:[a TO", "modified_since=ontem",
                                    "page=-1"])
-def test_bad_search_is_400(app, create, query):
-    create("qualquer")
+def test_bad_search_is_400(app, create_dataset, query):
+    create_dataset("qualquer")
     for path in ("/catalog.ttl", "/catalog.jsonld"):
         response = app.get(f"{path}?{query}", status=400)
         assert response.get_data(as_text=True).strip()
@@ -91,17 +80,17 @@ def test_bad_search_is_400(app, create, query):
     assert response.get_data(as_text=True).strip()
 
 
-def test_bad_filter_message_is_portuguese(app, create):
-    create("qualquer")
+def test_bad_filter_message_is_portuguese(app, create_dataset):
+    create_dataset("qualquer")
     response = app.get('/catalog.ttl?fq=title:"abc', status=400)
     assert response.mimetype == "text/plain"
     assert "Os filtros de busca (q, fq) não puderam ser interpretados" in \
         response.get_data(as_text=True)
 
 
-def test_values_that_are_no_iri_are_left_out_with_a_warning(sysadmin, create):
+def test_values_that_are_no_iri_are_left_out_with_a_warning(sysadmin, create_dataset):
     # The forms refuse such values; harvested or older records may still hold them.
-    dataset = create("links-quebrados")
+    dataset = create_dataset("links-quebrados")
     shown = helpers.call_action("package_show", id=dataset["id"])
     shown["documentacao"] = "javascript:alert(1)"
     shown["resources"] = [{"id": "r1", "package_id": dataset["id"], "url": url, "format": "CSV",
@@ -124,10 +113,10 @@ def test_iri_rules():
         assert iri.to_iri(bad) is None, bad
 
 
-def test_private_datasets_never_enter_the_cache(app, create, fragment_worker):
+def test_private_datasets_never_enter_the_cache(app, create_dataset, fragment_worker):
     fragments.clear()
-    create("publico")
-    create("sigiloso", title="Sigiloso", private=True)
+    create_dataset("publico")
+    create_dataset("sigiloso", title="Sigiloso", private=True)
     graph = _parse(app, "/catalog.ttl", "ttl")
     assert len(set(graph.subjects(DCTERMS.title, None))) >= 1
     assert "Sigiloso" not in graph.serialize(format="turtle")
@@ -139,11 +128,11 @@ def test_private_datasets_never_enter_the_cache(app, create, fragment_worker):
     assert "Sigiloso" not in b"".join(connect_to_redis().mget(keys)).decode()
 
 
-def test_a_dataset_made_private_before_the_fill_is_left_out(app, sysadmin, create,
+def test_a_dataset_made_private_before_the_fill_is_left_out(app, sysadmin, create_dataset,
                                                             fragment_worker):
     fragments.clear()
-    create("publico")
-    secret = create("logo-sigiloso", title="Logo sigiloso")
+    create_dataset("publico")
+    secret = create_dataset("logo-sigiloso", title="Logo sigiloso")
     assert "Logo sigiloso" in app.get("/catalog.ttl").get_data(as_text=True)
     helpers.call_action("package_patch", context={"user": sysadmin["name"]},
                         id=secret["id"], private=True)
@@ -154,13 +143,13 @@ def test_a_dataset_made_private_before_the_fill_is_left_out(app, sysadmin, creat
     assert "Logo sigiloso" not in app.get("/catalog.ttl").get_data(as_text=True)
 
 
-def test_a_cold_page_is_served_whole_and_its_fragments_written_after(app, create,
+def test_a_cold_page_is_served_whole_and_its_fragments_written_after(app, create_dataset,
                                                                     fragment_worker,
                                                                     ckan_config):
     """The first visit builds the page as ckanext-dcat does and queues one job;
     visits before the job runs queue nothing more; after it, the page is warm."""
     for number in range(3):
-        create(f"conjunto-{number}", title=f"Conjunto {number}")
+        create_dataset(f"conjunto-{number}", title=f"Conjunto {number}")
     fragments.clear()
     queue = jobs.get_queue(ckan_config[fragments.QUEUE_OPTION])
     first = _parse(app, "/catalog.ttl", "ttl")
@@ -185,11 +174,11 @@ def _stock_page(app, fmt: str) -> Graph:
     return Graph().parse(data=stock, format=FORMATS[fmt])
 
 
-def test_organisation_change_reaches_cached_pages(app, sysadmin, organization, create,
+def test_organisation_change_reaches_cached_pages(app, sysadmin, organization, create_dataset,
                                                  fragment_worker):
     """An organisation edit leaves metadata_modified alone but changes the publisher."""
     fragments.clear()
-    create("publico")
+    create_dataset("publico")
     _parse(app, "/catalog.ttl", "ttl")
     fragment_worker()
     before = _parse(app, "/catalog.ttl", "ttl")  # from the cached fragments
@@ -204,11 +193,11 @@ def test_organisation_change_reaches_cached_pages(app, sysadmin, organization, c
 
 
 @pytest.mark.parametrize("fmt", ["ttl", "jsonld", "xml"])
-def test_cached_page_is_the_same_graph(app, create, fmt, fragment_worker):
+def test_cached_page_is_the_same_graph(app, create_dataset, fmt, fragment_worker):
     """Cold (built whole), warm (from the fragments in Redis) and ckanext-dcat's
     own route agree."""
     for number in range(3):
-        create(f"conjunto-{number}", title=f"Conjunto {number}",
+        create_dataset(f"conjunto-{number}", title=f"Conjunto {number}",
                temas=["saude", "educacao"][: number % 2 + 1])
     fragments.clear()
     cold = _parse(app, f"/catalog.{fmt}", fmt)
@@ -235,8 +224,8 @@ def test_turtle_fragments_with_clashing_prefixes_still_join():
     assert isomorphic(page, catalog + first + second)
 
 
-def test_cache_off_gives_the_same_page(app, create, ckan_config, monkeypatch):
-    create("publico")
+def test_cache_off_gives_the_same_page(app, create_dataset, ckan_config, monkeypatch):
+    create_dataset("publico")
     cached = _parse(app, "/catalog.ttl", "ttl")
     monkeypatch.setitem(ckan_config, fragments.TTL_OPTION, 0)
     assert isomorphic(_parse(app, "/catalog.ttl", "ttl"), cached)

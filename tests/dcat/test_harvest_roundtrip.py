@@ -27,6 +27,7 @@ from ckan.tests import helpers
 from ckanext.harvest import queue
 from rdflib import Graph, Namespace
 from rdflib.namespace import DCAT, RDF
+from sample_data import DATASET
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 
@@ -42,34 +43,13 @@ pytestmark = [
     pytest.mark.usefixtures("with_plugins"),
 ]
 
-BASE: dict[str, Any] = {
-    "version": "1.0",
-    "idioma": "pt-BR",
-    "observancia_legal": ["1"],
-    "granularidade_espacial": "MUNICIPAL",
-    "dados_pessoais": "nao",
-    "relacao_ods": "false",
-    "dados_raca_etnia": "false",
-    "dados_genero": "false",
-    "atualizacao_versao": "false",
-    "descontinuado": "false",
-}
-
-#: The public datasets: every field the round trip must keep.
+#: The public datasets (sample_data's DATASET, changed): every field the round
+#: trip must keep.
 PUBLIC: dict[str, dict[str, Any]] = {
     "atendimentos-ubs-2022": {
-        "title": "Atendimentos nas Unidades Básicas de Saúde 2022",
-        "notes": "Atendimentos mensais por UBS, com custo por atendimento.",
+        **DATASET,
         "temas": ["saude", "economia-e-financas"],
         "tag_string": "saúde, atendimentos, custos",
-        "license_id": "cc-by",
-        "periodicidade": "MENSAL",
-        "cobertura_temporal_inicio": "01/01/2022",
-        "cobertura_temporal_fim": "31/12/2022",
-        "cobertura_espacial": "MUNICIPAL",
-        "valor_cobertura_espacial": "3530607",
-        "maintainer": "Departamento de Atenção Básica",
-        "maintainer_email": "atencao.basica@mogidascruzes.sp.gov.br",
         "resources": [
             {"url": "https://dados.mogidascruzes.sp.gov.br/files/atendimentos-2022.csv",
              "name": "Atendimentos 2022 (CSV)", "format": "CSV"},
@@ -78,6 +58,7 @@ PUBLIC: dict[str, dict[str, Any]] = {
         ],
     },
     "leitos-hospitalares-sp": {
+        **DATASET,
         "title": "Leitos hospitalares no Estado de São Paulo",
         "notes": "Leitos SUS por hospital, série anual.",
         "temas": ["saude"],
@@ -96,6 +77,7 @@ PUBLIC: dict[str, dict[str, Any]] = {
         ],
     },
     "indicadores-nacionais-educacao": {
+        **DATASET,
         "title": "Indicadores nacionais de educação",
         "notes": "Indicadores do Censo Escolar usados pela rede municipal.",
         "temas": ["educacao"],
@@ -136,10 +118,10 @@ def portal(sysadmin, organization) -> dict[str, dict[str, Any]]:
     for name, fields in PUBLIC.items():
         created[name] = helpers.call_action(
             "package_create", context={"user": sysadmin["name"]},
-            **BASE, **fields, name=name, owner_org=organization["id"])
+            **fields, name=name, owner_org=organization["id"])
     created[PRIVATE] = helpers.call_action(
         "package_create", context={"user": sysadmin["name"]},
-        **{**BASE, **PUBLIC["atendimentos-ubs-2022"],
+        **{**PUBLIC["atendimentos-ubs-2022"],
            "title": "Notificações compulsórias", "observancia_legal": ["3"]},
         name=PRIVATE, private=True, owner_org=organization["id"])
     return {name: helpers.call_action("package_show", id=name) for name in created}

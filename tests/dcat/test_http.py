@@ -14,7 +14,6 @@ import pytest
 from ckan import model
 from ckan.lib import search
 from ckan.tests import helpers
-from sample_data import DATASET
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 
@@ -23,22 +22,13 @@ BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
 @pytest.fixture
-def create(sysadmin, organization):
-    def build(name: str, **changes: Any) -> dict[str, Any]:
-        data = {**DATASET, "name": name, "owner_org": organization["id"], **changes}
-        return helpers.call_action("package_create", context={"user": sysadmin["name"]},
-                                   **data)
-    return build
+def public(create_dataset) -> dict[str, Any]:
+    return create_dataset("atendimentos-ubs-2022")
 
 
 @pytest.fixture
-def public(create) -> dict[str, Any]:
-    return create("atendimentos-ubs-2022")
-
-
-@pytest.fixture
-def private(create) -> dict[str, Any]:
-    return create("prontuarios-sigilosos", title="Prontuários sigilosos", private=True)
+def private(create_dataset) -> dict[str, Any]:
+    return create_dataset("prontuarios-sigilosos", title="Prontuários sigilosos", private=True)
 
 
 def _next_second() -> None:
@@ -89,8 +79,8 @@ def test_change_gives_new_content(app, sysadmin, public, url):
     assert "Atendimentos nas UBS em 2022 (revisado)" in changed.get_data(as_text=True)
 
 
-def test_catalogue_changes_when_a_dataset_goes_private(app, sysadmin, public, create):
-    other = create("obras-2023", title="Obras públicas 2023")
+def test_catalogue_changes_when_a_dataset_goes_private(app, sysadmin, public, create_dataset):
+    other = create_dataset("obras-2023", title="Obras públicas 2023")
     _next_second()
     first = app.get("/catalog.ttl", status=200)
     assert other["title"] in first.get_data(as_text=True)
@@ -182,13 +172,14 @@ def _validators(app) -> tuple[str, str]:
     return response.headers["ETag"], response.headers["Last-Modified"]
 
 
-def test_private_datasets_move_no_catalogue_validator(app, sysadmin, public, private, create):
+def test_private_datasets_move_no_catalogue_validator(app, sysadmin, public, private,
+                                                       create_dataset):
     _next_second()
     etag, last_modified = _validators(app)
 
     _update(sysadmin, private, title="Prontuários sigilosos (revisados)",
             tag_string="sigilo, revisado")
-    create("outro-sigiloso", title="Outro conjunto sigiloso", private=True)
+    create_dataset("outro-sigiloso", title="Outro conjunto sigiloso", private=True)
     helpers.call_action("package_delete", context={"user": sysadmin["name"]},
                         id=private["id"])
     _next_second()
@@ -204,10 +195,10 @@ def test_private_datasets_move_no_catalogue_validator(app, sysadmin, public, pri
     assert new_etag != etag and new_last_modified != last_modified
 
 
-def test_catalogue_changes_when_a_table_check_hides_a_dataset(app, public, create):
+def test_catalogue_changes_when_a_table_check_hides_a_dataset(app, public, create_dataset):
     """The blocking mode flips ``private`` without touching ``metadata_modified``,
     then reindexes the dataset (``validation.jobs``)."""
-    other = create("obras-2023", title="Obras públicas 2023")
+    other = create_dataset("obras-2023", title="Obras públicas 2023")
     _next_second()
     etag, last_modified = _validators(app)
     package = model.Package.get(other["id"])

@@ -33,49 +33,14 @@ IBGE = "https://servicodados.ibge.gov.br/api/v1/localidades/"
 SITE_URL = "http://test.ckan.net"
 SHA256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
-DATASET: dict[str, Any] = {
-    "title": "Coleta seletiva por bairro 2023",
-    "notes": "Toneladas de recicláveis coletadas por bairro e por mês.",
-    "version": "1.0",
-    "temas": ["meio-ambiente"],
-    "tag_string": "reciclagem, coleta seletiva",
-    "license_id": "cc-by",
-    "idioma": "pt-BR",
-    "periodicidade": "MENSAL",
-    "cobertura_temporal_inicio": "01/01/2023",
-    "cobertura_temporal_fim": "31/12/2023",
-    "cobertura_espacial": "MUNICIPAL",
-    "valor_cobertura_espacial": "3530607",
-    "granularidade_espacial": "MUNICIPAL",
-    "observancia_legal": ["1"],
-    "dados_pessoais": "nao",
-    "maintainer": "Divisão de Resíduos Sólidos",
-    "maintainer_email": "residuos@mogidascruzes.sp.gov.br",
-    "relacao_ods": "false",
-    "dados_raca_etnia": "false",
-    "dados_genero": "false",
-    "atualizacao_versao": "false",
-    "descontinuado": "false",
-}
-
-
 def graph_of(dataset: dict[str, Any]) -> tuple[Graph, URIRef]:
     serializer = RDFSerializer(profiles=["dcat_br"])
     dataset_ref = serializer.graph_from_dataset(dataset)
     return serializer.g, dataset_ref
 
 
-@pytest.fixture
-def create(sysadmin, organization):
-    def build(name: str, **changes: Any) -> dict[str, Any]:
-        data = {**DATASET, "name": name, "owner_org": organization["id"], **changes}
-        return helpers.call_action("package_create", context={"user": sysadmin["name"]},
-                                   **data)
-    return build
-
-
-def test_every_agent_has_a_publisher_type(create, organization):
-    graph, dataset_ref = graph_of(create("coleta-seletiva-2023"))
+def test_every_agent_has_a_publisher_type(create_dataset, organization):
+    graph, dataset_ref = graph_of(create_dataset("coleta-seletiva-2023"))
 
     agents = set(graph.subjects(RDF.type, FOAF.Agent))
     secretaria = URIRef(f"{SITE_URL}/organization/{organization['name']}")
@@ -91,11 +56,11 @@ def test_every_agent_has_a_publisher_type(create, organization):
     assert graph.value(secretaria, FOAF.name) == Literal(organization["title"], lang="pt-BR")
 
 
-def test_publisher_type_follows_the_organization_tipo(create, sysadmin, organization):
+def test_publisher_type_follows_the_organization_tipo(create_dataset, sysadmin, organization):
     helpers.call_action("organization_patch", context={"user": sysadmin["name"]},
                         id=organization["id"], tipo="empresa_publica")
 
-    graph, dataset_ref = graph_of(create("coleta-seletiva-empresa"))
+    graph, dataset_ref = graph_of(create_dataset("coleta-seletiva-empresa"))
 
     publisher = graph.value(dataset_ref, DCTERMS.publisher)
     assert graph.value(publisher, DCTERMS.type) == URIRef(ADMS_TYPE + "Company")
@@ -106,10 +71,11 @@ def test_publisher_type_follows_the_organization_tipo(create, sysadmin, organiza
     ("ESTADUAL", "SP", IBGE + "estados/35", "ESTADUAL"),
     ("FEDERAL", "BR", IBGE + "paises/76", "FEDERAL"),
 ])
-def test_spatial_coverage_carries_its_geometry(create, coverage, value, iri, level):
-    graph, dataset_ref = graph_of(create(f"coleta-{coverage.lower()}", cobertura_espacial=coverage,
-                                         valor_cobertura_espacial=value,
-                                         granularidade_espacial=coverage))
+def test_spatial_coverage_carries_its_geometry(create_dataset, coverage, value, iri, level):
+    graph, dataset_ref = graph_of(create_dataset(f"coleta-{coverage.lower()}",
+                                                 cobertura_espacial=coverage,
+                                                 valor_cobertura_espacial=value,
+                                                 granularidade_espacial=coverage))
 
     (location,) = graph.objects(dataset_ref, DCTERMS.spatial)
     assert location == URIRef(iri)
@@ -121,8 +87,8 @@ def test_spatial_coverage_carries_its_geometry(create, coverage, value, iri, lev
     assert str(centroid).startswith("POINT(") and str(bbox).startswith("POLYGON((")
 
 
-def test_mogi_das_cruzes_centroid_lies_in_its_box(create):
-    graph, dataset_ref = graph_of(create("coleta-mogi"))
+def test_mogi_das_cruzes_centroid_lies_in_its_box(create_dataset):
+    graph, dataset_ref = graph_of(create_dataset("coleta-mogi"))
 
     location = graph.value(dataset_ref, DCTERMS.spatial)
     lon, lat = (float(n) for n in str(graph.value(location, DCAT.centroid))[6:-1].split())
@@ -133,8 +99,8 @@ def test_mogi_das_cruzes_centroid_lies_in_its_box(create):
     assert min(lons) < lon < max(lons) and min(lats) < lat < max(lats)
 
 
-def test_every_access_rights_code_is_exported(create):
-    dataset = create("coleta-restrita", private=True, observancia_legal=["1", "3", "5"],
+def test_every_access_rights_code_is_exported(create_dataset):
+    dataset = create_dataset("coleta-restrita", private=True, observancia_legal=["1", "3", "5"],
                      resources=[{"url": "https://example.org/coleta.csv", "format": "CSV",
                                  "name": "Coleta (CSV)"}])
 
@@ -151,9 +117,9 @@ def test_every_access_rights_code_is_exported(create):
         assert (concept, SKOS.inScheme, URIRef(SEI + "esquema")) in graph
 
 
-def test_conforms_to_the_resource_table_schema(create):
+def test_conforms_to_the_resource_table_schema(create_dataset):
     schema_text = json.dumps({"fields": [{"name": "bairro", "type": "string"}]})
-    dataset = create("coleta-esquemas", resources=[
+    dataset = create_dataset("coleta-esquemas", resources=[
         {"url": "https://example.org/a.csv", "format": "CSV", "name": "A",
          "schema": "https://example.org/schemas/coleta.json"},
         {"url": "https://example.org/b.csv", "format": "CSV", "name": "B",
@@ -180,8 +146,8 @@ def test_conforms_to_the_resource_table_schema(create):
             assert (standard, RDF.type, DCTERMS.Standard) in graph
 
 
-def test_distribution_properties_are_written_once(create):
-    dataset = create("coleta-recurso", resources=[{
+def test_distribution_properties_are_written_once(create_dataset):
+    dataset = create_dataset("coleta-recurso", resources=[{
         "url": "https://example.org/coleta.csv", "format": "CSV", "name": "Coleta (CSV)",
         "description": "Uma linha por bairro e mês.", "hash": SHA256,
         "tipo_recurso": "DADOS", "idioma": "pt-BR",

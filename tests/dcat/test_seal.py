@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from ckan.tests import factories, helpers
+from sample_data import DATASET
 
 from ckanext.mogi.dcat import seal
 
@@ -116,23 +117,6 @@ def test_every_criterion_has_a_label_and_a_unique_id():
 # ----------------------------------------------------------- CKAN, end to end
 
 API = "/api/3/action/"
-COMPLETE: dict[str, Any] = {
-    "title": "Atendimentos nas UBS 2022",
-    "notes": "Atendimentos mensais por UBS.",
-    "version": "1.2",
-    "temas": ["saude"],
-    "tag_string": "saúde, atendimentos",
-    "license_id": "cc-by",
-    "periodicidade": "MENSAL",
-    "cobertura_temporal_inicio": "01/01/2022",
-    "cobertura_temporal_fim": "31/12/2022",
-    "cobertura_espacial": "MUNICIPAL",
-    "valor_cobertura_espacial": "3530607",
-    "granularidade_espacial": "MUNICIPAL",
-    "observancia_legal": ["1"],
-    "maintainer": "Departamento de Atenção Básica",
-    "maintainer_email": "atencao.basica@mogidascruzes.sp.gov.br",
-}
 
 
 @pytest.fixture
@@ -141,7 +125,7 @@ def catalogue() -> dict[str, str]:
     org = factories.Organization(name="secretaria-de-saude")
 
     def create(name: str, resources: list[dict[str, Any]], **changes: Any) -> None:
-        data = {**COMPLETE, "name": name, "owner_org": org["id"], **changes}
+        data = {**DATASET, "name": name, "owner_org": org["id"], **changes}
         helpers.call_action("package_create", resources=resources,
                             **{k: v for k, v in data.items() if v is not None})
 

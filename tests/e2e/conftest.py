@@ -20,7 +20,9 @@ from ckan import plugins
 from ckan.common import config
 from ckan.lib.i18n import build_js_translations
 from ckan.tests import factories, helpers
+from e2e_language import content_strings, schema_files
 from e2e_portal import EDITOR_ORGANIZATION, PASSWORD
+from e2e_walk import Site
 from playwright.sync_api import BrowserContext, Page, Route
 
 from ckanext.mogi.demo.loader import LoadSummary
@@ -142,3 +144,35 @@ def staff(demo_catalogue: LoadSummary) -> dict[str, dict[str, Any]]:
     finally:
         plugins.unload_all()
     return {"sysadmin": sysadmin, "editor": editor}
+
+
+@pytest.fixture(scope="module")
+def site(demo_catalogue, staff) -> Site:
+    """What the walks visit, and the catalogue's own strings (content, not UI)."""
+    plugins.load_all()
+    try:
+        found = helpers.call_action("package_search", q="saude", rows=1000,
+                                    include_private=True,
+                                    context={"user": staff["sysadmin"]["name"]})
+        datasets = sorted(found["results"], key=lambda d: d["name"])
+        chosen = next(d for d in datasets
+                      if d.get("owner_org") and not d["private"]
+                      and d["organization"]["name"] == EDITOR_ORGANIZATION
+                      and any(r.get("format") == "CSV" for r in d["resources"]))
+        csv = next(r for r in chosen["resources"] if r.get("format") == "CSV")
+        # a finished validation report shows all its sections
+        helpers.call_action("resource_validation_run", resource_id=csv["id"],
+                            context={"user": staff["sysadmin"]["name"]}, **{"async": False})
+        everything = helpers.call_action("package_search", rows=1000, include_private=True,
+                                         context={"user": staff["sysadmin"]["name"]})
+        organizations = helpers.call_action("organization_list", all_fields=True,
+                                            include_extras=True)
+        groups = helpers.call_action("group_list", all_fields=True, include_extras=True)
+        return Site(
+            dataset=chosen["name"], resource=csv["id"],
+            organization=EDITOR_ORGANIZATION, group=min(g["name"] for g in chosen["groups"]),
+            content=content_strings([everything["results"], organizations, groups]),
+            schema=content_strings(schema_files()),
+        )
+    finally:
+        plugins.unload_all()

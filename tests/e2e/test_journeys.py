@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from ckan.lib.uploader import get_resource_uploader
 from ckan.tests import helpers
-from e2e_english import code_strings, english_ui_strings, visible_strings
+from e2e_language import code_strings, ui_strings, visible_strings
 from e2e_portal import EDITOR_ORGANIZATION, log_in
 from playwright.sync_api import Page, expect
 
@@ -23,9 +23,9 @@ UPLOAD_ROWS = 30
 
 
 def assert_portuguese(page: Page) -> None:
-    """No English UI string on the page (tests/e2e/e2e_english.py)."""
+    """No English UI string on the page (tests/e2e/e2e_language.py)."""
     page.wait_for_load_state("networkidle")
-    english = english_ui_strings(visible_strings(page), code_strings(page))
+    english = ui_strings("en", visible_strings(page), code_strings(page))
     assert not english, f"English on {page.url}: {english}"
 
 

@@ -18,6 +18,7 @@ from cgu_expectations import COMPLETE_CGU_EXTRAS
 from ckan import model
 from ckan.tests import factories, helpers
 from dateutil.relativedelta import relativedelta
+from sample_data import FULL_DATASET
 
 from ckanext.mogi.common import vocabularies
 from ckanext.mogi.schema.federal import FEDERAL_KEYS
@@ -90,38 +91,15 @@ def test_complete_dataset_is_created_and_shown_with_fields_and_cgu_extras(
     # what anyone (the federal harvester included) reads, anonymously
     shown = api_get(app, "package_show", id="atendimentos-ubs-2022")["result"]
 
+    # what was typed (FULL_DATASET, whose e-mail is in lower case), as stored:
+    # dates in ISO 8601, themes sorted
     expected_fields = {
-        "title": "Atendimentos nas Unidades Básicas de Saúde 2022",
-        "notes": "Atendimentos mensais por UBS, com custo por atendimento.",
-        "version": "1.2",
+        **{key: value for key, value in FULL_DATASET.items() if key != "tag_string"},
         "owner_org": organization["id"],
         "private": False,
-        "license_id": "cc-by",
-        "idioma": "pt-BR",
         "temas": ["economia-e-financas", "saude"],
-        "periodicidade": "MENSAL",
         "cobertura_temporal_inicio": "2022-01-01",
         "cobertura_temporal_fim": "2022-12-31",
-        "cobertura_espacial": "MUNICIPAL",
-        "valor_cobertura_espacial": "3530607",
-        "granularidade_espacial": "MUNICIPAL",
-        "granularidade_municipal": "bairro",
-        "observancia_legal": ["1"],
-        "dados_pessoais": "sim_anonimizados",
-        "base_legal_lgpd": ["art7_iii", "art11_ii_b"],
-        "anonimizacao": "Agregação por UBS e mês; nenhum dado individual.",
-        "maintainer": "Departamento de Atenção Básica",
-        "maintainer_email": "atencao.basica@mogidascruzes.sp.gov.br",
-        "ponto_contato": "Ouvidoria Municipal, (11) 4798-5000",
-        "fonte": "Prontuário eletrônico da rede municipal",
-        "metodologia": "Contagem de atendimentos registrados no prontuário.",
-        "documentacao": "https://dados.mogidascruzes.sp.gov.br/dicionario/atendimentos",
-        "relacao_ods": "true",
-        "ods": ["3", "10"],
-        "dados_raca_etnia": "false",
-        "dados_genero": "true",
-        "atualizacao_versao": "false",
-        "descontinuado": "false",
     }
     assert {key: shown.get(key) for key in expected_fields} == expected_fields
     assert {tag["name"] for tag in shown["tags"]} == {"saúde", "atendimentos", "custos"}

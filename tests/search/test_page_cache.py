@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 import requests
 from ckan.tests import helpers
-from sample_data import DATASET
 
 from ckanext.mogi.search import pagecache
 
@@ -21,15 +20,6 @@ HIT = "X-Mogi-Page-Cache"
 
 pytestmark = [pytest.mark.usefixtures("clean_db"),
               pytest.mark.ckan_config(pagecache.TTL_OPTION, 60)]
-
-
-@pytest.fixture
-def create(sysadmin, organization):
-    def build(name: str, **changes: Any) -> dict[str, Any]:
-        data = {**DATASET, "name": name, "owner_org": organization["id"], **changes}
-        return helpers.call_action("package_create", context={"user": sysadmin["name"]},
-                                   **data)
-    return build
 
 
 @pytest.fixture
@@ -49,8 +39,8 @@ def _page(get, url: str, **kwargs: Any) -> tuple[str, bool]:
 
 @pytest.mark.parametrize("url", ["/", "/dataset/", "/dataset/?q=saude&page=1", "/en/dataset/",
                                  "/dataset/atendimentos"])
-def test_an_anonymous_page_is_served_again_unchanged(get, create, url):
-    create("atendimentos", title="Atendimentos nas unidades de saúde")
+def test_an_anonymous_page_is_served_again_unchanged(get, create_dataset, url):
+    create_dataset("atendimentos", title="Atendimentos nas unidades de saúde")
     first = get(url)
     second = get(url)
     assert (first.headers.get(HIT), second.headers.get(HIT)) == (None, "hit")
@@ -61,13 +51,13 @@ def test_an_anonymous_page_is_served_again_unchanged(get, create, url):
     assert "_csrf_token" not in second.text
 
 
-def test_a_new_or_edited_dataset_shows_at_once(get, sysadmin, create):
-    create("atendimentos", title="Atendimentos nas unidades de saúde")
+def test_a_new_or_edited_dataset_shows_at_once(get, sysadmin, create_dataset):
+    create_dataset("atendimentos", title="Atendimentos nas unidades de saúde")
     _page(get, "/dataset/")
     body, hit = _page(get, "/dataset/")
     assert hit and "Atendimentos nas unidades" in body
 
-    dataset = create("obras", title="Obras públicas em andamento")
+    dataset = create_dataset("obras", title="Obras públicas em andamento")
     body, hit = _page(get, "/dataset/")
     assert not hit and "Obras públicas em andamento" in body
 
@@ -78,8 +68,8 @@ def test_a_new_or_edited_dataset_shows_at_once(get, sysadmin, create):
     assert "Obras públicas em andamento" not in body
 
 
-def test_a_dataset_made_private_leaves_the_kept_pages_at_once(get, sysadmin, create):
-    dataset = create("obras", title="Obras públicas em andamento")
+def test_a_dataset_made_private_leaves_the_kept_pages_at_once(get, sysadmin, create_dataset):
+    dataset = create_dataset("obras", title="Obras públicas em andamento")
     for _ in range(2):
         body, _hit = _page(get, "/dataset/")
         assert "Obras públicas em andamento" in get("/dataset/obras").text
@@ -91,9 +81,9 @@ def test_a_dataset_made_private_leaves_the_kept_pages_at_once(get, sysadmin, cre
     assert "Obras públicas em andamento" not in get("/dataset/obras", status=404).text
 
 
-def test_staff_never_get_or_leave_a_kept_page(get, sysadmin, create):
-    create("obras", title="Obras públicas em andamento")
-    create("sigiloso", title="Relatório sigiloso", private=True)
+def test_staff_never_get_or_leave_a_kept_page(get, sysadmin, create_dataset):
+    create_dataset("obras", title="Obras públicas em andamento")
+    create_dataset("sigiloso", title="Relatório sigiloso", private=True)
     staff = {"Authorization": sysadmin["token"]}
 
     body, hit = _page(get, "/dataset/", headers=staff)
@@ -107,8 +97,8 @@ def test_staff_never_get_or_leave_a_kept_page(get, sysadmin, create):
     assert not hit
 
 
-def test_errors_and_other_pages_are_not_kept(get, create):
-    create("obras", title="Obras públicas em andamento")
+def test_errors_and_other_pages_are_not_kept(get, create_dataset):
+    create_dataset("obras", title="Obras públicas em andamento")
     for _ in range(2):
         assert get('/dataset/?q=title:"abc', status=400).headers.get(HIT) is None
         assert get("/dataset/inexistente", status=404).headers.get(HIT) is None
@@ -116,8 +106,8 @@ def test_errors_and_other_pages_are_not_kept(get, create):
         assert get("/dataset/new", status=403).headers.get(HIT) is None
 
 
-def test_english_and_portuguese_pages_are_kept_apart(get, create):
-    create("obras", title="Obras públicas em andamento")
+def test_english_and_portuguese_pages_are_kept_apart(get, create_dataset):
+    create_dataset("obras", title="Obras públicas em andamento")
     for _ in range(2):
         portuguese, _hit = _page(get, "/dataset/")
         english, _hit = _page(get, "/en/dataset/")
@@ -125,7 +115,7 @@ def test_english_and_portuguese_pages_are_kept_apart(get, create):
     assert 'lang="en' in english.replace("'", '"')
 
 
-def test_the_cache_can_be_turned_off(get, create, ckan_config, monkeypatch):
+def test_the_cache_can_be_turned_off(get, create_dataset, ckan_config, monkeypatch):
     monkeypatch.setitem(ckan_config, pagecache.TTL_OPTION, 0)
-    create("obras", title="Obras públicas em andamento")
+    create_dataset("obras", title="Obras públicas em andamento")
     assert [_page(get, "/dataset/")[1] for _ in range(2)] == [False, False]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 from ckan.tests import helpers
+from sample_data import dataset_fields
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 
@@ -44,18 +45,14 @@ def test_home_page_figures_follow_each_publication_at_once(app, organization, sy
 
     assert shown()[0]["datasets"] == "0"
     context = {"user": sysadmin["name"]}
-    fields = {"owner_org": organization["id"], "notes": "Dados.", "temas": ["saude"],
-              "periodicidade": "MENSAL", "tag_string": "saúde",
-              "maintainer": "Departamento de Dados",
-              "maintainer_email": "dados@mogidascruzes.sp.gov.br"}
-    helpers.call_action("package_create", context=context, name="ubs-publicas",
-                        title="Unidades básicas de saúde", private=False, **fields)
+    helpers.call_action("package_create", context=context, **dataset_fields(
+        organization, "ubs-publicas", title="Unidades básicas de saúde", private=False))
     figures, recent = shown()
     assert figures["datasets"] == "1"
     assert "Unidades básicas de saúde" in recent
 
-    helpers.call_action("package_create", context=context, name="folha-privada",
-                        title="Folha de pagamento interna", private=True, **fields)
+    helpers.call_action("package_create", context=context, **dataset_fields(
+        organization, "folha-privada", title="Folha de pagamento interna", private=True))
     figures, recent = shown()
     assert figures["datasets"] == "1"
     assert "Folha de pagamento interna" not in recent

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from ckan.tests import factories, helpers
-from validation_samples import dataset_fields
+from sample_data import dataset_fields
 from werkzeug.datastructures import FileStorage
 
 

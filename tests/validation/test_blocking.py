@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from ckan.tests import helpers
-from validation_samples import BROKEN, COMPANIES, UNITS, payroll
+from sample_data import BROKEN, COMPANIES, UNITS, dataset_fields, payroll
 
 from ckanext.mogi.validation import model as vmodel
 
@@ -111,8 +111,6 @@ def test_failed_or_unvalidated_tables_block(app, new_dataset, upload_table, edit
 
 def test_creating_a_public_dataset_with_an_unvalidated_table_is_refused(
         app, organization, editor):
-    from validation_samples import dataset_fields
-
     fields = dataset_fields(organization, "publico-direto", private=False, resources=[
         {"url": "https://example.com/atendimentos.csv", "format": "CSV",
          "name": "Atendimentos"}])

@@ -9,7 +9,7 @@ import json
 import pytest
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests import factories, helpers
-from validation_samples import BROKEN, UNITS, payroll
+from sample_data import BROKEN, OTHER_ORGANIZATION, UNITS, payroll
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 
@@ -70,7 +70,7 @@ def test_run_all_queues_for_the_worker_and_report_counts_lgpd(cli, catalogue,
 
 
 def test_run_by_organization_and_bad_selections(cli, catalogue, organization):
-    other = factories.Organization(name="secretaria-de-obras")
+    other = factories.Organization(**OTHER_ORGANIZATION)
 
     result = cli.invoke(ckan_cli, ["mogi", "validation", "run", "--org", other["name"]])
     assert result.exit_code == 0 and result.output == "Nenhuma tabela para validar.\n"

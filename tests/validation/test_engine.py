@@ -10,6 +10,7 @@ from pathlib import Path
 
 import ezodf
 import pytest
+from sample_data import PEOPLE
 
 from ckanext.mogi.validation import engine
 from ckanext.mogi.validation.dialect import sniff
@@ -243,7 +244,7 @@ def test_limit_errors_keeps_the_report_bounded(tmp_path):
 
 
 def test_personal_data_is_scanned_in_the_same_call(tmp_path):
-    path = write(tmp_path, "nome;cpf\nJoão da Silva;529.982.247-25\nMaria Souza;111.444.777-35\n")
+    path = write(tmp_path, PEOPLE)
 
     outcome = validate_file(path, fmt="csv", schema=None)
 

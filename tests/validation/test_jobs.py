@@ -21,7 +21,7 @@ from ckan.lib import jobs as ckan_jobs
 from ckan.lib import uploader
 from ckan.plugins import toolkit
 from ckan.tests import helpers
-from validation_samples import UNITS
+from sample_data import UNITS
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from ckan.tests import helpers
-from validation_samples import UNITS
+from sample_data import UNITS
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from ckan.tests import factories, helpers
-from validation_samples import CPFS, UNITS
+from sample_data import CPFS, UNITS
 
 pytestmark = [pytest.mark.usefixtures("clean_db"),
               pytest.mark.ckan_config("ckanext.mogi.validation.blocking", "false")]

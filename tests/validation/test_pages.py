@@ -19,6 +19,7 @@ import pytest
 from bs4 import BeautifulSoup
 from ckan import model
 from ckan.tests import factories, helpers
+from sample_data import dataset_fields
 
 from ckanext.mogi.validation import library
 from ckanext.mogi.validation import model as vmodel
@@ -71,12 +72,9 @@ def add_table(organization, create_with_upload, validation_worker):
 
     def add(name: str, content: str, private: bool = False, justified: bool = False,
             **resource: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-        dataset = helpers.call_action(
-            "package_create", name=name, title=f"Tabela {name}", notes="Dados.",
-            owner_org=organization["id"], private=private, temas=["saude"],
-            tag_string="folha de pagamento",
-            periodicidade="MENSAL", maintainer="Departamento de Dados",
-            maintainer_email="dados@mogidascruzes.sp.gov.br")
+        dataset = helpers.call_action("package_create", **dataset_fields(
+            organization, name, title=f"Tabela {name}", private=private,
+            tag_string="folha de pagamento"))
         created = create_with_upload(content, f"{name}.csv", package_id=dataset["id"],
                                      name=f"{name}.csv", format="CSV", **resource)
         helpers.call_action("resource_validation_run", id=created["id"], **{"async": False})

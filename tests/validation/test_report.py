@@ -7,6 +7,7 @@ from pathlib import Path
 
 import frictionless.errors
 import pytest
+from sample_data import PEOPLE
 
 from ckanext.mogi.validation.pipeline import validate_file
 from ckanext.mogi.validation.report import LGPD_KIND_LABELS, TEXTS, render
@@ -253,9 +254,7 @@ def test_lgpd_findings_are_labelled_and_explained(finding, expected):
 
 
 def test_a_real_cpf_table_shows_its_lgpd_finding(tmp_path):
-    content = "nome;cpf\nJoão da Silva;529.982.247-25\nMaria Souza;111.444.777-35\n"
-
-    lgpd = {item["field"]: item for item in rendered(tmp_path, content)["lgpd"]}
+    lgpd = {item["field"]: item for item in rendered(tmp_path, PEOPLE)["lgpd"]}
 
     assert lgpd["cpf"]["kind_label"] == "CPF"
     assert "CPF completo em 2 linha(s)" in lgpd["cpf"]["message"]

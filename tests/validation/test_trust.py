@@ -20,7 +20,7 @@ from ckan import model
 from ckan.lib import jobs as ckan_jobs
 from ckan.plugins import toolkit
 from ckan.tests import factories, helpers
-from validation_samples import CPFS, UNITS, dataset_fields, payroll
+from sample_data import BROKEN, CPFS, UNITS, dataset_fields, payroll
 
 from ckanext.mogi.validation import jobs, reconcile
 from ckanext.mogi.validation import model as vmodel
@@ -147,12 +147,11 @@ def test_a_quality_failure_in_a_non_blocking_organization_is_downloadable(
     dataset = helpers.call_action(
         "package_create", context={"user": sysadmin["name"]},
         **dataset_fields(other_org, "com-erros", private=False))
-    broken = "unidade;atendimentos\nUBS Jundiapeba;1204\nUBS Braz Cubas;987;x;y\n"
-    table = upload_table(dataset, broken, "tabela.csv")
+    table = upload_table(dataset, BROKEN, "tabela.csv")
     validation_worker()
 
     assert status_of(table) == "failure"
-    assert app.get(url(dataset, table)).data == broken.encode()
+    assert app.get(url(dataset, table)).data == BROKEN.encode()
 
 
 # ---------------------------------------------------------------- fail closed

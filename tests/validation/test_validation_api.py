@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from ckan import model
 from ckan.tests import factories, helpers
-from validation_samples import BROKEN, UNITS, payroll
+from sample_data import BROKEN, UNITS, payroll
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 
