@@ -43,6 +43,7 @@ PLUGINS = {
     "mogi_dcat": "ckanext.mogi.dcat.plugin:MogiDcatPlugin",
     "mogi_validation": "ckanext.mogi.validation.plugin:MogiValidationPlugin",
     "mogi_access": "ckanext.mogi.access.plugin:MogiAccessPlugin",
+    "mogi_demo": "ckanext.mogi.demo.plugin:MogiDemoPlugin",
 }
 
 setup(
