@@ -116,6 +116,8 @@ setup(
         "pyshacl>=0.26",
         # mogi_validation: tables in CSV, XLSX/XLS and ODS
         "frictionless[excel,ods]>=5,<6",
+        # mogi_validation's fork server preloads the XLSX reader
+        "openpyxl>=3.1",
     ],
     entry_points={
         "ckan.plugins": [f"{name} = {target}" for name, target in PLUGINS.items()],

@@ -24,7 +24,7 @@ DOCKER = ROOT / "docker"
 # Plugins this wheel registers; the portal also enables scheming_organizations
 # (ckanext-scheming) and dcat (ckanext-dcat).
 PLUGINS = {"mogi", "mogi_search", "mogi_schema", "mogi_theme", "mogi_dcat", "mogi_validation",
-           "mogi_access"}
+           "mogi_access", "mogi_demo"}
 SOLR_IMAGE = "ckan/ckan-solr:2.12-solr9"
 
 
@@ -233,9 +233,10 @@ def test_wheel_ships_no_demo_data(wheel: zipfile.ZipFile):
     demo_contents = {path.read_bytes() for path in demo_files}
 
     assert not [n for n in names if n.startswith("demo/")]
-    # The demo package holds only its code (the loader), no data file.
+    # The demo package holds only its code (the loader, its plugin) and the
+    # plugin's option declarations, no data file.
     assert [n for n in names if n.startswith("ckanext/mogi/demo/")
-            and not n.endswith(".py")] == []
+            and not n.endswith((".py", "/config_declaration.yaml"))] == []
     assert not [n for n in names if not n.endswith("/") and wheel.read(n) in demo_contents]
 
 
