@@ -2,7 +2,7 @@
 per-dataset fragments) against ckanext-dcat's stock action with its
 ``euro_dcat_ap_3`` profile, same data, same run.
 
-    cd /work/wt/dcat && .venv/bin/python bench/dcat.py [--config bench/dcat.ini]
+    .venv/bin/python bench/dcat.py [--config bench/dcat.ini]     (from the repository root)
 
 Database ``ckan_mogi_bench_dcat`` (created if missing): the catalogue of
 ``bench/generate.py`` (20,000 datasets by default, 10 % private) with every

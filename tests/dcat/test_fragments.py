@@ -229,3 +229,14 @@ def test_cache_off_gives_the_same_page(app, create_dataset, ckan_config, monkeyp
     cached = _parse(app, "/catalog.ttl", "ttl")
     monkeypatch.setitem(ckan_config, fragments.TTL_OPTION, 0)
     assert isomorphic(_parse(app, "/catalog.ttl", "ttl"), cached)
+
+
+def test_the_catalogue_modified_date_is_the_newest_public_dataset(app, create_dataset):
+    """``dct:modified`` of the catalogue (read in one query, not a search): the
+    newest public dataset's date; a newer private dataset leaves it alone."""
+    public = create_dataset("publico")
+    create_dataset("sigiloso", title="Sigiloso", private=True)
+    graph = _parse(app, "/catalog.ttl", "ttl")
+    (catalog,) = graph.subjects(DCAT.dataset, None, unique=True)
+    (modified,) = graph.objects(catalog, DCTERMS.modified)
+    assert modified.toPython().replace(tzinfo=None).isoformat() == public["metadata_modified"]

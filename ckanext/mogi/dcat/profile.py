@@ -492,6 +492,17 @@ class DCATBRProfile(EuropeanDCATAP3Profile):
 
     # ------------------------------------------------------------------ catalog
 
+    def _last_catalog_modification(self) -> str | None:
+        """The catalogue's ``dct:modified``: the newest ``metadata_modified`` of a
+        public active dataset, what ckanext-dcat's base profile asks
+        ``package_search`` for (a search over every public dataset, sorted, on
+        every catalogue page), in one aggregate query."""
+        latest = model.Session.execute(
+            sa.select(sa.func.max(model.Package.metadata_modified)).where(
+                model.Package.state == "active", model.Package.private.isnot(True))
+        ).scalar()
+        return latest.isoformat() if latest else None
+
     def graph_from_catalog(self, catalog_dict, catalog_ref):
         super().graph_from_catalog(catalog_dict, catalog_ref)
         g = self.g

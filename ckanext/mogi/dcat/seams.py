@@ -31,6 +31,8 @@ SEAMS: tuple[tuple[str, str, str], ...] = (
     ("rdflib.plugins.serializers.nt", "_nt_row", "shared nodes of a page"),
     ("ckanext.dcat.utils", "read_dataset_page", "RDF of a negotiated dataset page"),
     ("ckanext.dcat.utils", "parse_accept_header", "content negotiation"),
+    ("ckanext.dcat.profiles.base", "RDFProfile._last_catalog_modification",
+     "the catalogue's dct:modified, read in one query (profile.py)"),
 )
 #: CKAN views answered differently (:mod:`.http`'s ``before_app_request`` hook).
 ROUTES: tuple[tuple[str, str], ...] = (
