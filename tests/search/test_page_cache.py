@@ -45,6 +45,8 @@ def test_an_anonymous_page_is_served_again_unchanged(get, create_dataset, url):
     second = get(url)
     assert (first.headers.get(HIT), second.headers.get(HIT)) == (None, "hit")
     assert second.text == first.text
+    for header in ("Content-Type", "Cache-Control", "Vary"):
+        assert second.headers.get(header) == first.headers.get(header), header
     assert "Atendimentos nas unidades" in second.text or url.endswith("saude&page=1")
     # A visitor gets no cookie (and the kept page carries no one's CSRF token).
     assert "Set-Cookie" not in first.headers and "Set-Cookie" not in second.headers

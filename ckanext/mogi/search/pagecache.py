@@ -56,8 +56,10 @@ _CREDENTIALS = ("HTTP_COOKIE", "HTTP_AUTHORIZATION", "HTTP_X_CKAN_API_KEY")
 #: Set in the WSGI environ of a request whose page may be kept (its templates
 #: then leave out what belongs to one visitor: ``templates/base.html``).
 ENVIRON_FLAG = "ckanext.mogi.page_cache"
-#: Response headers that are kept with the page.
-_KEPT_HEADERS = frozenset({"content-type", "content-language", "cache-control", "vary"})
+#: Response headers not kept with the page (per response or per connection);
+#: every other header (content type, caching, any security header) is replayed.
+_DROPPED_HEADERS = frozenset({"content-length", "set-cookie", "date", "server", "connection",
+                              "keep-alive", "transfer-encoding"})
 
 StartResponse = Callable[..., Any]
 
@@ -148,7 +150,7 @@ class PageCache:
             close = getattr(result, "close", None)
             if close is not None:
                 close()
-        kept = [(n, v) for n, v in seen["headers"] if n.lower() in _KEPT_HEADERS]
+        kept = [(n, v) for n, v in seen["headers"] if n.lower() not in _DROPPED_HEADERS]
         try:
             redis.set(page_key, json.dumps(kept).encode("utf-8") + b"\n" + body, ex=seconds)
         except RedisError as error:
