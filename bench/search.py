@@ -145,6 +145,10 @@ def prepare_database(config_path: Path, datasets: int, rebuild: bool, admin_user
     admin = sa.create_engine(url.set(username=admin_user, password=None, database="postgres"),
                              isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
     with admin.connect() as conn:
+        role = conn.execute(sa.text("SELECT 1 FROM pg_roles WHERE rolname = :name"),
+                            {"name": url.username}).scalar()
+        if role is None:  # a fresh machine, before make run / make test made it
+            conn.execute(sa.text(f'CREATE ROLE "{url.username}" LOGIN'))
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
         conn.execute(sa.text(f'CREATE DATABASE "{url.database}" OWNER "{url.username}"'))
     admin.dispose()
