@@ -96,21 +96,27 @@ class Omitted:
     value: str
 
 
-def _fix(node: Node, cache: dict[URIRef, URIRef | None]) -> Node | None:
+def _fix(node: Node, cache: dict[str, str | None]) -> Node | None:
+    """``node`` itself when it needs nothing (also every literal and blank node),
+    its escaped IRI, or ``None`` when it cannot be an IRI."""
     if not isinstance(node, URIRef):
         return node
-    if node in cache:
-        return cache[node]
-    fixed = to_iri(str(node))
-    result = None if fixed is None else (node if fixed == str(node) else URIRef(fixed))
-    cache[node] = result
-    return result
+    text = str(node)
+    if text in cache:
+        fixed = cache[text]
+    else:
+        fixed = cache[text] = to_iri(text)
+    if fixed is None:
+        return None
+    # The node itself, not an equal one: clean_graph replaces a triple only
+    # when a node is not the one it holds.
+    return node if fixed == text else URIRef(fixed)
 
 
 def clean_graph(graph: Graph) -> list[Omitted]:
     """Escape every IRI of ``graph`` in place; drop the triples with one that
     cannot be an IRI. Returns what was dropped."""
-    cache: dict[URIRef, URIRef | None] = {}
+    cache: dict[str, str | None] = {}
     omitted: list[Omitted] = []
     replace: list[tuple[tuple[Node, Node, Node], tuple[Node, Node, Node] | None]] = []
     for triple in graph:
