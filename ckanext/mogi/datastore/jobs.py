@@ -94,8 +94,14 @@ def load_resource(resource_id: str) -> dict[str, Any]:
     """
     validation = validation_of(resource_id)
     decision = decide(validation)
-    if decision == KEEP:
-        return dmodel.get(resource_id) or {"state": None}
+    if decision == KEEP:  # pending again: the next verdict decides
+        current = dmodel.get(resource_id)
+        if current is None or current["state"] not in (dmodel.QUEUED, dmodel.LOADING):
+            return current or {"state": None}
+        row = dmodel.save(resource_id, state=dmodel.LOADED if current.get("loaded_at")
+                          else dmodel.NOT_LOADED)
+        model.Session.commit()
+        return row
     assert validation is not None
     if decision == DROP:
         return drop_rows(resource_id, validation)
