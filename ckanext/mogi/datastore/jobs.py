@@ -98,10 +98,7 @@ def load_resource(resource_id: str) -> dict[str, Any]:
         current = dmodel.get(resource_id)
         if current is None or current["state"] not in (dmodel.QUEUED, dmodel.LOADING):
             return current or {"state": None}
-        row = dmodel.save(resource_id, state=dmodel.LOADED if current.get("loaded_at")
-                          else dmodel.NOT_LOADED)
-        model.Session.commit()
-        return row
+        return _settled(resource_id, current)
     assert validation is not None
     if decision == DROP:
         return drop_rows(resource_id, validation)
@@ -109,7 +106,8 @@ def load_resource(resource_id: str) -> dict[str, Any]:
     current = dmodel.get(resource_id) or {}
     attempts = int(current.get("attempts") or 0) + 1 if current.get("verdict") == verdict else 1
     res = model.Resource.get(resource_id)
-    assert res is not None
+    if res is None:  # deleted meanwhile
+        return {"state": None}
     dmodel.save(resource_id, package_id=res.package_id, state=dmodel.LOADING,
                 verdict=verdict, attempts=attempts)
     model.Session.commit()
@@ -121,10 +119,7 @@ def load_resource(resource_id: str) -> dict[str, Any]:
                 expected_rows=validated_rows(validation))
     except Superseded:
         # A newer verdict (or a new file) decides; its own signal does the rest.
-        state = dmodel.LOADED if current.get("loaded_at") else dmodel.NOT_LOADED
-        row = dmodel.save(resource_id, state=state, error=None)
-        model.Session.commit()
-        return row
+        return _settled(resource_id, current)
     except TranslatableError as exc:
         return _failed(resource_id, exc.message)
     except Exception:
@@ -135,6 +130,15 @@ def load_resource(resource_id: str) -> dict[str, Any]:
     preview.ensure_view(resource_id)
     row = dmodel.save(resource_id, state=dmodel.LOADED, loaded_at=dmodel.utcnow(),
                       rows=result.rows, loaded_verdict=verdict, error=None)
+    model.Session.commit()
+    return row
+
+
+def _settled(resource_id: str, current: dict[str, Any]) -> dict[str, Any]:
+    """No load goes on: the state says whether the table has rows."""
+    model.Session.rollback()
+    row = dmodel.save(resource_id, state=dmodel.LOADED if current.get("loaded_at")
+                      else dmodel.NOT_LOADED)
     model.Session.commit()
     return row
 
