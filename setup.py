@@ -44,6 +44,7 @@ PLUGINS = {
     "mogi_validation": "ckanext.mogi.validation.plugin:MogiValidationPlugin",
     "mogi_access": "ckanext.mogi.access.plugin:MogiAccessPlugin",
     "mogi_demo": "ckanext.mogi.demo.plugin:MogiDemoPlugin",
+    "mogi_datastore": "ckanext.mogi.datastore.plugin:MogiDatastorePlugin",
 }
 
 setup(
@@ -77,6 +78,7 @@ setup(
             # Word lists and format aliases (data, not code).
             "common/data/*.yaml",
             "validation/data/*.yaml",
+            "datastore/data/*.yaml",
         ],
         "ckanext.mogi.schemas": ["**/*"],
         "ckanext.mogi.i18n": ["**/*.po", "**/*.pot"],
@@ -118,6 +120,8 @@ setup(
         "frictionless[excel,ods]>=5,<6",
         # mogi_validation's fork server preloads the XLSX reader
         "openpyxl>=3.1",
+        # mogi_datastore: COPY into the DataStore, its SQL composed safely
+        "psycopg2>=2.9",
     ],
     entry_points={
         "ckan.plugins": [f"{name} = {target}" for name, target in PLUGINS.items()],
