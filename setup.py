@@ -114,6 +114,8 @@ setup(
         # mogi_dcat and `ckan mogi` (SHACL checks of the DCAT-BR output)
         "rdflib>=7.0",
         "pyshacl>=0.26",
+        # mogi_dcat: the schema.org markup of dataset pages, framed
+        "PyLD>=2.0",
         # mogi_validation: tables in CSV, XLSX/XLS and ODS
         "frictionless[excel,ods]>=5,<6",
         # mogi_validation's fork server preloads the XLSX reader
@@ -121,7 +123,8 @@ setup(
     ],
     entry_points={
         "ckan.plugins": [f"{name} = {target}" for name, target in PLUGINS.items()],
-        "ckan.rdf.profiles": ["dcat_br = ckanext.mogi.dcat.profile:DCATBRProfile"],
+        "ckan.rdf.profiles": ["dcat_br = ckanext.mogi.dcat.profile:DCATBRProfile",
+                              "schemaorg_br = ckanext.mogi.dcat.schemaorg:SchemaOrgBRProfile"],
         "babel.extractors": ["ckan = ckan.lib.extract:extract_ckan"],
     },
     cmdclass={"build_py": BuildWithCatalogues},

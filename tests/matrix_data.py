@@ -253,6 +253,8 @@ READ_ACTIONS: dict[str, list[dict[str, Any]]] = {
     "resource_view_show": [{"id": "{private.res}"}],
     "resource_validation_show": [{"resource_id": "{private.res}"}, {"resource_id": "{held.res}"},
                                  {"resource_id": "{flagged.res}"}],
+    "resource_file_access_show": [{"id": "{private.res}"}, {"id": "{held.res}"},
+                                  {"id": "{flagged.res}"}],
     "tag_list": [{}, {"all_fields": True}, {"query": "segredo"}],
     "tag_search": [{"query": "segredo"}, {"query": "{private.tag}"}],
     "tag_autocomplete": [{"q": "segredo"}],

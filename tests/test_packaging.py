@@ -124,8 +124,10 @@ def rendered_ini(tmp_path: Path) -> Path:
 
 def test_rendered_ini_loads_with_ckan(rendered_ini: Path):
     config = load_config(str(rendered_ini))
-    assert set(config["ckan.plugins"].split()) == PLUGINS | {"scheming_organizations", "dcat"}
+    assert set(config["ckan.plugins"].split()) == PLUGINS | {"scheming_organizations", "dcat",
+                                                             "structured_data"}
     assert config["ckanext.dcat.rdf.profiles"] == "dcat_br"
+    assert config["ckanext.dcat.structured_data.profiles"] == "schemaorg_br"
     assert config["scheming.dataset_schemas"] == "ckanext.mogi.schemas:dataset.yaml"
     assert config["ckan.locale_default"] == "pt_BR"
     assert config["ckan.locales_offered"].split() == ["pt_BR", "en"]
