@@ -109,7 +109,7 @@ def test_compose_redis_keeps_queued_jobs_across_restarts(compose):
 
 
 @pytest.mark.parametrize("path", ["ckan.ini.template", "test.ini", "bench/bench.ini",
-                                  "bench/dcat.ini", "bench/web.ini"])
+                                  "bench/dcat.ini", "bench/web.ini", "bench/datastore.ini"])
 def test_every_configuration_pings_pooled_connections(path: str):
     """A connection PostgreSQL dropped (restart) is replaced before use."""
     text = (ROOT / path).read_text(encoding="utf-8")
