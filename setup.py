@@ -115,8 +115,6 @@ setup(
         # mogi_dcat and `ckan mogi` (SHACL checks of the DCAT-BR output)
         "rdflib>=7.0",
         "pyshacl>=0.26",
-        # mogi_dcat: the schema.org markup of dataset pages, framed
-        "PyLD>=2.0",
         # mogi_validation: tables in CSV, XLSX/XLS and ODS
         "frictionless[excel,ods]>=5,<6",
         # mogi_validation's fork server preloads the XLSX reader

@@ -14,9 +14,10 @@ so that whoever calls it:
   ``resource_file_access_show`` action, asked with an anonymous context, so
   the markup is the same whoever looks at the page;
 * gets one JSON-LD object, ``{"@context": {"@vocab": "http://schema.org/"},
-  "@type": "Dataset", ...}``, with every node it refers to embedded (framed
-  with PyLD), rather than the flat ``@graph`` of rdflib's serializer, and
-  escaped for a ``<script>`` element.
+  "@type": "Dataset", ...}``, with every node it refers to embedded where it
+  is used (what a JSON-LD frame with ``@embed: @always`` gives), rather than
+  the flat ``@graph`` of rdflib's serializer, and escaped for a ``<script>``
+  element.
 
 The markup itself is written by the ``schemaorg_br`` profile
 (:mod:`.schemaorg`, ``ckanext.dcat.structured_data.profiles``).
@@ -24,28 +25,31 @@ The markup itself is written by the ``schemaorg_br`` profile
 
 from __future__ import annotations
 
+import functools
 import json
+from collections import defaultdict
 from collections.abc import Callable, Mapping
+from importlib.metadata import entry_points
 from typing import Any
 
 from ckan import model
 from ckan.plugins import toolkit as tk
-from pyld import jsonld
+from ckanext.dcat.utils import dataset_uri
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF
+from rdflib.term import Node
 
 SCHEMA_ORG = "http://schema.org/"
 CONTEXT = {"@vocab": SCHEMA_ORG}
-FRAME = {"@context": CONTEXT, "@type": "Dataset"}
+PROFILES_OPTION = "ckanext.dcat.structured_data.profiles"
+PROFILES_GROUP = "ckan.rdf.profiles"
 #: Characters that could end or confuse the ``<script>`` element the markup
 #: goes into, written as JSON escapes (the same JSON once parsed).
 _SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
 
 
-class RemoteContextRefused(ValueError):
-    """The markup named a remote JSON-LD context: nothing is fetched while rendering."""
-
-
-def _no_remote_documents(url: str, options: Any = None) -> Any:
-    raise RemoteContextRefused(url)
+class UnknownProfile(LookupError):
+    """A profile of ``ckanext.dcat.structured_data.profiles`` is not installed."""
 
 
 def is_public(dataset_dict: Mapping[str, Any]) -> bool:
@@ -76,29 +80,65 @@ def advertised(dataset_dict: Mapping[str, Any]) -> dict[str, Any]:
     return {**dataset_dict, "resources": resources}
 
 
-def _without_blank_node_ids(node: Any) -> Any:
-    """Every node is embedded where it is used, so blank-node labels (``_:b2``)
-    name nothing: they are left out."""
-    if isinstance(node, list):
-        return [_without_blank_node_ids(item) for item in node]
-    if isinstance(node, dict):
-        return {key: _without_blank_node_ids(value) for key, value in node.items()
-                if not (key == "@id" and str(value).startswith("_:"))}
-    return node
+@functools.cache
+def profile_classes(names: tuple[str, ...]) -> tuple[type, ...]:
+    """The RDF profiles called ``names`` (entry points ``ckan.rdf.profiles``),
+    looked up once: ckanext-dcat's serializer scans every installed
+    distribution's entry points each time it is built."""
+    found = {point.name: point for point in entry_points(group=PROFILES_GROUP)}
+    unknown = [name for name in names if name not in found]
+    if unknown:
+        raise UnknownProfile(f"{PROFILES_OPTION}: no RDF profile {', '.join(unknown)}")
+    return tuple(found[name].load() for name in names)
 
 
-def framed(markup: str) -> dict[str, Any]:
-    """The dataset's node, with every node it points to embedded."""
-    document = json.loads(markup)
-    return _without_blank_node_ids(jsonld.frame(document, FRAME, {
-        "embed": "@always", "omitGraph": True,
-        "documentLoader": _no_remote_documents,
-    }))
+def graph_of(dataset_dict: Mapping[str, Any],
+             profiles: list[str] | None = None) -> tuple[Graph, URIRef]:
+    """The dataset's schema.org graph, as ckanext-dcat's serializer builds it."""
+    names = tuple(profiles or tk.aslist(tk.config.get(PROFILES_OPTION)))
+    graph = Graph()
+    dataset_ref = URIRef(dataset_uri(dataset_dict))
+    for profile in profile_classes(names):
+        profile(graph).graph_from_dataset(dataset_dict, dataset_ref)
+    return graph, dataset_ref
+
+
+def _term(iri: Node) -> str:
+    """A schema.org term by its name (the context's ``@vocab``), any other in full."""
+    text = str(iri)
+    return text[len(SCHEMA_ORG):] if text.startswith(SCHEMA_ORG) else text
+
+
+def _value(graph: Graph, obj: Node, above: frozenset[Node]) -> Any:
+    if isinstance(obj, Literal):
+        value = obj.toPython()
+        return value if isinstance(value, bool | int | float | str) else str(obj)
+    return node_tree(graph, obj, above)
+
+
+def node_tree(graph: Graph, node: Node, above: frozenset[Node] = frozenset()) -> dict[str, Any]:
+    """``node`` as a JSON-LD object, every node it points to embedded where it is
+    used (a blank node has no ``@id``); a node met again on its own path is
+    only referred to."""
+    tree: dict[str, Any] = {"@id": str(node)} if isinstance(node, URIRef) else {}
+    types = sorted(_term(kind) for kind in graph.objects(node, RDF.type))
+    if types:
+        tree["@type"] = types[0] if len(types) == 1 else types
+    if node in above:
+        return tree
+    values: dict[str, list[Any]] = defaultdict(list)
+    for predicate, obj in graph.predicate_objects(node):
+        if predicate != RDF.type:
+            values[_term(predicate)].append(_value(graph, obj, above | {node}))
+    for key in sorted(values):
+        found = sorted(values[key], key=lambda v: json.dumps(v, sort_keys=True, default=str))
+        tree[key] = found[0] if len(found) == 1 else found
+    return tree
 
 
 def for_script(document: Mapping[str, Any]) -> str:
     """JSON text safe inside ``<script type="application/ld+json">``."""
-    text = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True)
+    text = json.dumps(document, ensure_ascii=False, indent=2)
     for character, escape in _SCRIPT_ESCAPES.items():
         text = text.replace(character, escape)
     return text
@@ -107,11 +147,16 @@ def for_script(document: Mapping[str, Any]) -> str:
 @tk.chained_helper
 def structured_data(next_helper: Callable[..., str], dataset_dict: Mapping[str, Any],
                     profiles: list[str] | None = None) -> str:
-    """ckanext-dcat's ``structured_data``: public datasets only, advertised files
-    only, one framed object ("" when there is nothing to show)."""
+    """ckanext-dcat's ``structured_data``, replaced: public datasets only,
+    advertised files only, one object ("" when there is nothing to show).
+
+    The stock helper (``next_helper``) is never called: it rebuilds the
+    serializer (an entry-point scan) and writes rdflib's flat ``@graph``,
+    which the page would then have to frame.
+    """
     if not dataset_dict or not is_public(dataset_dict):
         return ""
-    document = framed(next_helper(advertised(dataset_dict), profiles))
-    if not document or document.get("@type") != "Dataset":
+    graph, dataset_ref = graph_of(advertised(dataset_dict), profiles)
+    if (dataset_ref, RDF.type, URIRef(SCHEMA_ORG + "Dataset")) not in graph:
         return ""
-    return for_script(document)
+    return for_script({"@context": CONTEXT, **node_tree(graph, dataset_ref)})
