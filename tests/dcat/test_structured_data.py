@@ -311,3 +311,11 @@ def test_a_kept_page_never_outlives_what_its_markup_says(live_server, create_dat
                          headers={"Authorization": sysadmin["token"]})
     assert staff.status_code == 200 and staff.headers.get("X-Mogi-Page-Cache") is None
     assert markup_of(staff.text) == []
+
+
+def test_the_start_up_check_names_a_profile_that_is_not_installed(ckan_config, monkeypatch):
+    from ckanext.mogi.dcat import structured
+
+    monkeypatch.setitem(ckan_config, structured.PROFILES_OPTION, "schemaorg_br esquema_inexistente")
+    with pytest.raises(structured.UnknownProfile, match="esquema_inexistente"):
+        structured.check_profiles()

@@ -81,6 +81,8 @@ class MogiDcatPlugin(p.SingletonPlugin):
         seams.check()
         # When datasets enter or leave the public catalogue (its validators).
         freshness.install_session_hooks()
+        if p.plugin_loaded("structured_data"):
+            structured.check_profiles()
 
     def update_config(self, config: Any) -> None:
         p.toolkit.add_template_directory(config, "templates")

@@ -92,10 +92,19 @@ def profile_classes(names: tuple[str, ...]) -> tuple[type, ...]:
     return tuple(found[name].load() for name in names)
 
 
+def configured_profiles() -> tuple[str, ...]:
+    return tuple(tk.aslist(tk.config.get(PROFILES_OPTION)))
+
+
+def check_profiles() -> None:
+    """At start-up: every configured profile is installed (else :class:`UnknownProfile`)."""
+    profile_classes(configured_profiles())
+
+
 def graph_of(dataset_dict: Mapping[str, Any],
              profiles: list[str] | None = None) -> tuple[Graph, URIRef]:
     """The dataset's schema.org graph, as ckanext-dcat's serializer builds it."""
-    names = tuple(profiles or tk.aslist(tk.config.get(PROFILES_OPTION)))
+    names = tuple(profiles) if profiles else configured_profiles()
     graph = Graph()
     dataset_ref = URIRef(dataset_uri(dataset_dict))
     for profile in profile_classes(names):
