@@ -117,7 +117,8 @@ def load_resource(resource_id: str) -> dict[str, Any]:
         with local_file(resource_id, validation) as path:
             result = loader.load_file(
                 path, validation.get("dialect") or {}, validation.get("schema") or {},
-                resource_id, before_swap=lambda: _still_wanted(resource_id, validation))
+                resource_id, before_swap=lambda: _still_wanted(resource_id, validation),
+                expected_rows=validated_rows(validation))
     except Superseded:
         # A newer verdict (or a new file) decides; its own signal does the rest.
         state = dmodel.LOADED if current.get("loaded_at") else dmodel.NOT_LOADED
@@ -136,6 +137,16 @@ def load_resource(resource_id: str) -> dict[str, Any]:
                       rows=result.rows, loaded_verdict=verdict, error=None)
     model.Session.commit()
     return row
+
+
+def validated_rows(validation: dict[str, Any]) -> int | None:
+    """How many rows the validation read (None when it read only some)."""
+    options = validation.get("options") or {}
+    if any(options.get(key) for key in ("limit_rows", "row_limit")):
+        return None
+    tasks = (validation.get("report") or {}).get("tasks") or []
+    rows = tasks[0].get("stats", {}).get("rows") if tasks else None
+    return rows if isinstance(rows, int) else None
 
 
 def _failed(resource_id: str, message: str) -> dict[str, Any]:
