@@ -125,7 +125,8 @@ setup(
     ],
     entry_points={
         "ckan.plugins": [f"{name} = {target}" for name, target in PLUGINS.items()],
-        "ckan.rdf.profiles": ["dcat_br = ckanext.mogi.dcat.profile:DCATBRProfile"],
+        "ckan.rdf.profiles": ["dcat_br = ckanext.mogi.dcat.profile:DCATBRProfile",
+                              "schemaorg_br = ckanext.mogi.dcat.schemaorg:SchemaOrgBRProfile"],
         "babel.extractors": ["ckan = ckan.lib.extract:extract_ckan"],
     },
     cmdclass={"build_py": BuildWithCatalogues},

@@ -267,6 +267,8 @@ READ_ACTIONS: dict[str, list[dict[str, Any]]] = {
     "resource_view_show": [{"id": "{private.res}"}],
     "resource_validation_show": [{"resource_id": "{private.res}"}, {"resource_id": "{held.res}"},
                                  {"resource_id": "{flagged.res}"}],
+    "resource_file_access_show": [{"id": "{private.res}"}, {"id": "{held.res}"},
+                                  {"id": "{flagged.res}"}],
     "datastore_search": [{"resource_id": "{private.res}"}, {"resource_id": "{held.res}"},
                          {"resource_id": "{flagged.res}"}, {"resource_id": "_table_metadata"}],
     "datastore_info": CANARY_RES,

@@ -26,7 +26,8 @@ DOCKER = ROOT / "docker"
 # (ckanext-scheming), dcat (ckanext-dcat), and CKAN's datastore and datatables_view.
 PLUGINS = {"mogi", "mogi_search", "mogi_schema", "mogi_theme", "mogi_dcat", "mogi_validation",
            "mogi_access", "mogi_demo", "mogi_datastore"}
-OTHER_PLUGINS = {"scheming_organizations", "dcat", "datastore", "datatables_view"}
+OTHER_PLUGINS = {"scheming_organizations", "dcat", "structured_data", "datastore",
+                 "datatables_view"}
 SOLR_IMAGE = "ckan/ckan-solr:2.12-solr9"
 
 
@@ -108,7 +109,7 @@ def test_compose_redis_keeps_queued_jobs_across_restarts(compose):
 
 
 @pytest.mark.parametrize("path", ["ckan.ini.template", "test.ini", "bench/bench.ini",
-                                  "bench/dcat.ini", "bench/web.ini"])
+                                  "bench/dcat.ini", "bench/web.ini", "bench/datastore.ini"])
 def test_every_configuration_pings_pooled_connections(path: str):
     """A connection PostgreSQL dropped (restart) is replaced before use."""
     text = (ROOT / path).read_text(encoding="utf-8")
@@ -155,6 +156,7 @@ def test_rendered_ini_loads_with_ckan(rendered_ini: Path):
     assert config["ckan.datastore.default_fts_lang"] == "portuguese"
     assert config["ckan.datastore.sqlsearch.enabled"] == "true"
     assert config["ckanext.dcat.rdf.profiles"] == "dcat_br"
+    assert config["ckanext.dcat.structured_data.profiles"] == "schemaorg_br"
     assert config["scheming.dataset_schemas"] == "ckanext.mogi.schemas:dataset.yaml"
     assert config["ckan.locale_default"] == "pt_BR"
     assert config["ckan.locales_offered"].split() == ["pt_BR", "en"]

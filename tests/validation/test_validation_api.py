@@ -253,3 +253,37 @@ def test_reports_left_by_ckanext_validation_are_kept_and_shown(migrate_db_for, n
     helpers.call_action("package_patch", id=dataset["id"], notes="Série histórica.")
     assert helpers.call_action("resource_validation_show",
                                resource_id=resource_id)["id"] == "legado-1"
+
+
+@pytest.mark.ckan_config("ckanext.mogi.validation.blocking", "false")
+def test_file_access_answers_what_the_download_gate_does(app, new_dataset, upload_table,
+                                                        editor):
+    dataset = new_dataset("acesso", private=False)
+    resource = upload_table(dataset, UNITS, "acesso.csv")
+    download = resource["url"].replace("http://test.ckan.net", "")
+
+    held = api(app, "resource_file_access_show", None, 200, id=resource["id"])["result"]
+    assert held == {"resource_id": resource["id"], "allowed": False,
+                    "reason": "Esta tabela ainda está sendo verificada (validação e dados "
+                              "pessoais): o download fica disponível assim que a "
+                              "verificação terminar."}
+    app.get(download, status=403)
+    staff = api(app, "resource_file_access_show", editor, 200, id=resource["id"])["result"]
+    assert staff["allowed"] is True and staff["reason"] is None
+
+    helpers.call_action("resource_validation_run", id=resource["id"], **{"async": False})
+    cleared = api(app, "resource_file_access_show", None, 200, id=resource["id"])["result"]
+    assert cleared["allowed"] is True
+    app.get(download, status=200)
+
+
+def test_file_access_of_a_private_dataset_is_closed_to_outsiders(app, new_dataset,
+                                                                 upload_table):
+    dataset = new_dataset("acesso-privado")
+    resource = upload_table(dataset, UNITS, "privado.csv")
+    outsider = factories.UserWithToken()
+
+    for user in (None, outsider):
+        refused = api(app, "resource_file_access_show", user, 403, id=resource["id"])
+        assert resource["id"] not in json.dumps(refused)
+    api(app, "resource_file_access_show", None, 404, id="nao-existe")

@@ -14,7 +14,9 @@ It also registers the ``mogi_dcat`` blueprint, whose hooks and ``/catalog``
 rule (:mod:`ckanext.mogi.dcat.http`) add HTTP caching to the RDF responses
 and content negotiation that leaves ``/dataset/new`` alone; the DCAT-BR
 quality seal (:mod:`ckanext.mogi.dcat.seal`) on ``package_show``, in the
-index (a facet) and on the dataset page; and ``ckan mogi dcat ...``.
+index (a facet) and on the dataset page; the schema.org markup of dataset
+pages (ckanext-dcat's ``structured_data`` helper, chained:
+:mod:`ckanext.mogi.dcat.structured`); and ``ckan mogi dcat ...``.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import click
 from flask import Blueprint
 
 from ckanext.mogi.common.interfaces import IMogiCommands, IMogiDerivedFields
-from ckanext.mogi.dcat import catalogue, freshness, http, seal, seams
+from ckanext.mogi.dcat import catalogue, freshness, http, seal, seams, structured
 
 PUBLIC_ONLY = "capacity:public"
 
@@ -79,6 +81,8 @@ class MogiDcatPlugin(p.SingletonPlugin):
         seams.check()
         # When datasets enter or leave the public catalogue (its validators).
         freshness.install_session_hooks()
+        if p.plugin_loaded("structured_data"):
+            structured.check_profiles()
 
     def update_config(self, config: Any) -> None:
         p.toolkit.add_template_directory(config, "templates")
@@ -98,10 +102,14 @@ class MogiDcatPlugin(p.SingletonPlugin):
         return blueprint
 
     def get_helpers(self) -> dict[str, Any]:
-        return {
+        helpers = {
             "mogi_seal_level_label": seal.translated_level_label,
             "mogi_seal_criterion_label": seal.translated_criterion_label,
         }
+        if p.plugin_loaded("structured_data"):
+            # ckanext-dcat's schema.org markup: public datasets, advertised files only.
+            helpers["structured_data"] = structured.structured_data
+        return helpers
 
     # IPackageController: the seal on package_show, in the index, on the facet.
     def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]) -> None:

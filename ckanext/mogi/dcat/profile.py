@@ -79,7 +79,7 @@ def _as_list(value: Any) -> list[str]:
     return as_list(value) or []
 
 
-def _iso_date(value: Any) -> datetime.date | None:
+def iso_date(value: Any) -> datetime.date | None:
     """A date typed as the schema takes it (dd/mm/aaaa or ISO), else ``None``.
 
     Read with the schema's own ``mogi_date`` validator (``IValidators``), so
@@ -95,6 +95,18 @@ def _iso_date(value: Any) -> datetime.date | None:
         return datetime.date.fromisoformat(str(typed)[:10])
     except ValueError:
         return None
+
+
+def resource_format(resource_dict: Mapping[str, Any]) -> str:
+    """The resource's format as the vocabulary stores it (``CSV``, not ``.csv``)."""
+    return str(resource_dict.get("format") or "").strip().upper().lstrip(".")
+
+
+def is_downloadable(resource_dict: Mapping[str, Any]) -> bool:
+    """Whether the resource's URL is a file to download (not a page or an API)."""
+    return (resource_dict.get("url_type") == "upload"
+            or (resource_dict.get("tipo_recurso") not in m.NOT_DOWNLOADABLE_TYPES
+                and resource_format(resource_dict) not in m.NOT_DOWNLOADABLE_FORMATS))
 
 
 def _is_true(value: Any) -> bool:
@@ -174,7 +186,7 @@ def _location(iri: str, label: str | None) -> ConceptTerms:
     return URIRef(iri), tuple(pairs)
 
 
-def _organization_type(org: Mapping[str, Any]) -> str:
+def organization_type(org: Mapping[str, Any]) -> str:
     """The organisation's ``tipo`` (scheming keeps it in the group's extras,
     which ``package_show`` leaves out of the dataset's ``organization``)."""
     tipo = org.get("tipo")
@@ -329,7 +341,7 @@ class DCATBRProfile(EuropeanDCATAP3Profile):
             value = dataset_dict.get(key)
             if not value:
                 continue
-            day = _iso_date(value)
+            day = iso_date(value)
             if day is None:
                 continue
             dates.append((predicate, Literal(day.isoformat(), datatype=XSD.date)))
@@ -370,7 +382,7 @@ class DCATBRProfile(EuropeanDCATAP3Profile):
         site_url = tk.config.get("ckan.site_url", "").rstrip("/")
         publisher = URIRef(f"{site_url}/organization/{org['name']}")
         if (publisher, RDF.type, FOAF.Agent) not in self.g:
-            kind = vocabularies.entry("tipo_organizacao", _organization_type(org)) or {}
+            kind = vocabularies.entry("tipo_organizacao", organization_type(org)) or {}
             self._agent(publisher, org.get("title") or org["name"],
                         kind.get("publisher_type") or m.PREFEITURA_PUBLISHER_TYPE)
             self.g.add((publisher, m.ORG.subOrganizationOf, prefeitura))
@@ -401,7 +413,7 @@ class DCATBRProfile(EuropeanDCATAP3Profile):
     def _graph_distribution(self, dataset_dict, resource_dict, distribution,
                             access_codes: list[str]) -> None:
         g = self.g
-        fmt = str(resource_dict.get("format") or "").strip().upper().lstrip(".")
+        fmt = resource_format(resource_dict)
         values = {
             "tipo_recurso": resource_dict.get("tipo_recurso"),
             "idioma": resource_dict.get("idioma"),
@@ -427,13 +439,8 @@ class DCATBRProfile(EuropeanDCATAP3Profile):
         g.add((distribution, DCT.description, Literal(description)))
 
         url = (resource_dict.get("url") or "").strip()
-        downloadable = (
-            resource_dict.get("url_type") == "upload"
-            or (resource_dict.get("tipo_recurso") not in m.NOT_DOWNLOADABLE_TYPES
-                and fmt not in m.NOT_DOWNLOADABLE_FORMATS)
-        )
         url = iri.to_iri(url) if url else None
-        if url and downloadable:
+        if url and is_downloadable(resource_dict):
             g.add((distribution, DCAT.downloadURL, URIRef(url)))
 
         standard = self._schema_iri(resource_dict)

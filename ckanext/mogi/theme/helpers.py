@@ -11,13 +11,14 @@ generation by ``mogi_search``) and two small pages of results.
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from importlib.resources import files
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 import ckan.plugins as p
@@ -207,7 +208,12 @@ def footer_links() -> dict[str, str]:
 
 @dataclass(frozen=True)
 class ApiExample:
-    """One request of the API help page, and what it answers."""
+    """One request of the API help page, and what it answers.
+
+    ``params`` are query parameters shown one per line in the command
+    (``curl -G ... --data-urlencode``), for values such as JSON or SQL that
+    are unreadable once percent-encoded; ``url()`` carries them encoded.
+    """
 
     title: str
     description: str
@@ -215,13 +221,23 @@ class ApiExample:
     content_type: str
     expect: str
     accept: str = ""
+    params: tuple[tuple[str, str], ...] = ()
+
+    def base_url(self) -> str:
+        return toolkit.config.get("ckan.site_url").rstrip("/") + self.path
 
     def url(self) -> str:
-        return toolkit.config.get("ckan.site_url").rstrip("/") + self.path
+        query = urlencode(self.params, quote_via=quote)
+        return f"{self.base_url()}?{query}" if query else self.base_url()
 
     def command(self) -> str:
         header = f'-H "Accept: {self.accept}" ' if self.accept else ""
-        return f'curl {header}"{self.url()}"'
+        if not self.params:
+            return f'curl {header}"{self.url()}"'
+        lines = [f'curl -G {header}"{self.base_url()}"']
+        lines += [f"  --data-urlencode {shlex.quote(f'{name}={value}')}"
+                  for name, value in self.params]
+        return " \\\n".join(lines)
 
 
 def _example_dataset() -> str | None:

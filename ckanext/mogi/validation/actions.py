@@ -22,6 +22,10 @@ rows (the DataStore) must follow.
 After each change of that state (a verdict, a justification, a deleted
 report) the signal ``mogi_validation_verdict`` is sent
 (:mod:`ckanext.mogi.common.signals`).
+
+``resource_file_access_show`` tells other capabilities (and API clients)
+what the file-bytes gate (:mod:`.gate`) answers the caller for a resource's
+file, so that nothing advertises or shows a file the gate holds back.
 """
 
 from __future__ import annotations
@@ -224,6 +228,26 @@ def resource_validation_justify(context: Any, data_dict: dict[str, Any]) -> dict
     return result
 
 
+@toolkit.side_effect_free
+def resource_file_access_show(context: Any, data_dict: dict[str, Any]) -> dict[str, Any]:
+    """Whether the caller may download a resource's file, as the gate decides.
+
+    Call it with an anonymous context (``{"user": ""}``) to learn what a
+    visitor who is not logged in gets.
+
+    :param id: the resource id (``resource_id`` accepted too)
+    :returns: ``{"resource_id", "allowed", "reason"}``; ``reason`` is the
+        translated reason a held file is refused (``None`` when allowed)
+    """
+    res = _resource(data_dict, "id", "resource_id")
+    toolkit.check_access("resource_file_access_show", context, {"id": res.id})
+    decision = gate.file_access(res.id, None, context)
+    if decision.status == 404:
+        raise toolkit.ObjectNotFound(decision.message)
+    return {"resource_id": res.id, "allowed": decision.allowed,
+            "reason": None if decision.allowed else decision.message}
+
+
 # ------------------------------------------- blocking: actions that publish
 @toolkit.chained_action
 def package_create(up_func: Any, context: Any, data_dict: dict[str, Any]) -> Any:
@@ -258,6 +282,7 @@ def get_actions() -> dict[str, Any]:
         "resource_validation_show": resource_validation_show,
         "resource_validation_delete": resource_validation_delete,
         "resource_validation_justify": resource_validation_justify,
+        "resource_file_access_show": resource_file_access_show,
         "package_create": package_create,
         "package_update": package_update,
         "bulk_update_public": bulk_update_public,

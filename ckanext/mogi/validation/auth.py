@@ -67,6 +67,12 @@ def resource_validation_show(context: Any, data_dict: dict[str, Any]) -> dict[st
                     context, data_dict)
 
 
+@toolkit.auth_allow_anonymous_access
+def resource_file_access_show(context: Any, data_dict: dict[str, Any]) -> dict[str, Any]:
+    return _allowed("resource_show", toolkit._("Not authorized to read this table"),
+                    context, data_dict)
+
+
 # --------------------------------------- the DataStore's rows: the file gate
 @toolkit.chained_auth_function
 @toolkit.auth_allow_anonymous_access
@@ -113,6 +119,7 @@ def get_auth_functions() -> dict[str, Any]:
         "resource_validation_show": resource_validation_show,
         "resource_validation_delete": resource_validation_delete,
         "resource_validation_justify": resource_validation_justify,
+        "resource_file_access_show": resource_file_access_show,
     }
     # CKAN refuses to chain onto auth functions nobody defines.
     if p.plugin_loaded("datastore"):
