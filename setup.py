@@ -44,6 +44,7 @@ PLUGINS = {
     "mogi_validation": "ckanext.mogi.validation.plugin:MogiValidationPlugin",
     "mogi_access": "ckanext.mogi.access.plugin:MogiAccessPlugin",
     "mogi_demo": "ckanext.mogi.demo.plugin:MogiDemoPlugin",
+    "mogi_datastore": "ckanext.mogi.datastore.plugin:MogiDatastorePlugin",
 }
 
 setup(

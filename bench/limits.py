@@ -202,7 +202,9 @@ def _ckan(config: Path, *args: str) -> None:
 def prepare_database(config: Path, admin_user: str) -> None:
     """Create the bench database when missing; ``ckan db init`` (idempotent)."""
     from ckan.cli import load_config
+    from datastore_db import ensure_datastore
 
+    ensure_datastore(config, admin_user)
     url = sa.make_url(load_config(str(config))["sqlalchemy.url"])
     admin = sa.create_engine(url.set(username=admin_user, password=None, database="postgres"),
                              isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)

@@ -100,7 +100,9 @@ def prepare_database(config: Path, datasets: int, rebuild: bool, admin_user: str
     Returns True when the generated datasets must still be created.
     """
     from ckan.cli import load_config
+    from datastore_db import ensure_datastore
 
+    ensure_datastore(config, admin_user)
     url = sa.make_url(load_config(str(config))["sqlalchemy.url"])
     count = None if rebuild else _generated_count(url)
     if count == datasets:

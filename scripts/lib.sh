@@ -10,10 +10,13 @@
 #   MOGI_REDIS_HOST/PORT Redis address                       (127.0.0.1 / 6379)
 #   MOGI_REDIS_DIR      data folder of a Redis that make starts (.local/redis)
 #   MOGI_DB_USER        database role                        (ckan_mogi)
+#   MOGI_DB_RO_USER     read-only role of the DataStore      (<MOGI_DB_USER>_ro)
 #   MOGI_DB_NAME        database of `make run`               (ckan_mogi)
 #   MOGI_TEST_DB_NAME   database of `make test`              (ckan_mogi_test)
 # MOGI_DB_NAME / MOGI_TEST_DB_NAME, when set, also override sqlalchemy.url
-# through CKAN's own CKAN_SQLALCHEMY_URL variable (the .ini files stay as they are).
+# through CKAN's own CKAN_SQLALCHEMY_URL variable (the .ini files stay as they are),
+# and the DataStore's URLs (CKAN_DATASTORE_WRITE_URL / CKAN_DATASTORE_READ_URL):
+# the DataStore of database X is always X_datastore.
 
 set -euo pipefail
 
@@ -29,6 +32,7 @@ REDIS_HOST="${MOGI_REDIS_HOST:-127.0.0.1}"
 REDIS_PORT="${MOGI_REDIS_PORT:-6379}"
 REDIS_DIR="${MOGI_REDIS_DIR:-$ROOT/.local/redis}"
 DB_USER="${MOGI_DB_USER:-ckan_mogi}"
+DB_RO_USER="${MOGI_DB_RO_USER:-${DB_USER}_ro}"
 
 # ---------------------------------------------------------------- messages
 if [[ -t 1 ]]; then _B=$'\033[1m' _R=$'\033[31m' _Y=$'\033[33m' _N=$'\033[0m'; else _B='' _R='' _Y='' _N=''; fi
@@ -39,6 +43,7 @@ die()  { printf '%sERROR: %s%s\n' "$_R" "$*" "$_N" >&2; exit 1; }
 
 valid_ident() { [[ "$1" =~ ^[a-z_][a-z0-9_]*$ ]] || die "invalid PostgreSQL name: '$1'"; }
 valid_ident "$DB_USER"
+valid_ident "$DB_RO_USER"
 
 # Run a command as root (directly, or through sudo when available).
 as_root() {
@@ -192,18 +197,65 @@ psql_admin() {  # SQL on stdin; prints unaligned tuples
     fi
 }
 
-# The .ini files connect as $DB_USER without a password. When the server asks
-# for one (a stock Debian install), allow this role from localhost (dev only).
-ensure_role_can_connect() {  # DB
-    local url="postgresql://$DB_USER@$PG_HOST:$PG_PORT/$1"
+# The .ini files connect as $DB_USER (and the DataStore's readers as
+# $DB_RO_USER) without a password. When the server asks for one (a stock
+# Debian install), allow the role from localhost (dev only).
+ensure_role_can_connect() {  # DB [ROLE]
+    local role="${2:-$DB_USER}"
+    local url="postgresql://$role@$PG_HOST:$PG_PORT/$1"
     psql -X -w "$url" -Atqc 'select 1' >/dev/null 2>&1 && return 0
     local hba
     hba="$(psql_admin <<<'show hba_file')"
-    warn "role $DB_USER cannot log in without a password; adding 'trust' for it from localhost to $hba (development setup)"
-    as_root sed -i "1i # ckanext-mogi (make run/test): passwordless local role for development\nhost all $DB_USER 127.0.0.1/32 trust\nhost all $DB_USER ::1/128 trust" "$hba"
+    warn "role $role cannot log in without a password; adding 'trust' for it from localhost to $hba (development setup)"
+    as_root sed -i "1i # ckanext-mogi (make run/test): passwordless local role for development\nhost all $role 127.0.0.1/32 trust\nhost all $role ::1/128 trust" "$hba"
     psql_admin <<<'select pg_reload_conf()' >/dev/null
     sleep 1
     psql -X -w "$url" -Atqc 'select 1' >/dev/null || die "still cannot connect to $url"
+}
+
+# The DataStore of database DB: the database DB_datastore (owner $DB_USER,
+# who writes) and the login role $DB_RO_USER (who reads). Its permissions come
+# from CKAN itself: datastore_permissions, once the venv exists.
+datastore_db() { printf '%s_datastore' "$1"; }  # DB
+
+datastore_urls() {  # DB: export CKAN's DataStore URLs for the DataStore of DB
+    local ds
+    ds="$(datastore_db "$1")"
+    export CKAN_DATASTORE_WRITE_URL="postgresql://$DB_USER@$PG_HOST:$PG_PORT/$ds"
+    export CKAN_DATASTORE_READ_URL="postgresql://$DB_RO_USER@$PG_HOST:$PG_PORT/$ds"
+}
+
+ensure_datastore_database() {  # DB
+    local ds
+    ds="$(datastore_db "$1")"
+    ensure_database "$ds"
+    if [[ -z "$(psql_admin <<<"select 1 from pg_roles where rolname = '$DB_RO_USER'")" ]]; then
+        log "Creating PostgreSQL role $DB_RO_USER (DataStore, read-only)"
+        psql_admin <<<"create role $DB_RO_USER login nosuperuser nocreatedb nocreaterole noinherit" >/dev/null
+    fi
+    ensure_role_can_connect "$ds" "$DB_RO_USER"
+    # CKAN's own full-text trigger (datastore_create/upsert) uses the database's
+    # default configuration: Portuguese, as ckan.datastore.default_fts_lang.
+    psql_admin <<<"alter database $ds set default_text_search_config to 'pg_catalog.portuguese'" >/dev/null
+}
+
+# `ckan datastore set-permissions` (the read-only role may only read the
+# DataStore; the _table_metadata view, the full-text trigger, the row-count
+# functions), run as the PostgreSQL superuser. The script is CKAN's and can
+# run any number of times.
+datastore_permissions() {  # INI
+    log "DataStore permissions (ckan datastore set-permissions | psql as admin)"
+    local sql errors
+    errors="$(mktemp)"
+    if ! sql="$("$VENV/bin/ckan" -c "$1" datastore set-permissions 2>"$errors")"; then
+        grep -v -E '\] (Using configuration file|Loading (static files|templates) from)' "$errors" >&2 || true
+        rm -f "$errors"
+        die "ckan -c $1 datastore set-permissions failed (are the DataStore's database and URLs set up?)"
+    fi
+    rm -f "$errors"
+    grep -q '^\\connect ' <<<"$sql" || die "unexpected output of ckan datastore set-permissions"
+    # Quiet: the script's NOTICEs ("already exists, skipping") on every run.
+    sed 's/^\\connect .*/&\nSET client_min_messages TO warning;/' <<<"$sql" | psql_admin >/dev/null
 }
 
 ensure_database() {  # DB

@@ -26,6 +26,7 @@ LOCAL="$ROOT/.local"
 # Overrides go through CKAN's own environment variables; ckan.ini stays untouched.
 if [[ -n "${MOGI_DB_NAME:-}" ]]; then
     export CKAN_SQLALCHEMY_URL="postgresql://$DB_USER@$PG_HOST:$PG_PORT/$DB_NAME"
+    datastore_urls "$DB_NAME"
 fi
 if [[ -n "${MOGI_PORT:-}${MOGI_HOST:-}" ]]; then
     export CKAN_SITE_URL="http://$HOST:$PORT"
@@ -34,12 +35,18 @@ fi
 ensure_system_deps
 ensure_services
 ensure_database "$DB_NAME"
+ensure_datastore_database "$DB_NAME"
 ensure_python_env
 
 log "Configuration"
 "$ROOT/scripts/render-ini.sh" "$INI"
 mkdir -p "$LOCAL/storage"
 chmod 700 "$LOCAL"
+# A ckan.ini rendered before the DataStore was part of the portal.
+if ! grep -q '^[[:space:]]*ckan\.datastore\.write_url' "$INI"; then
+    die "$INI predates the DataStore (no ckan.datastore.write_url): move it aside and run make run again to render a new one, or copy the DataStore settings and plugins of ckan.ini.template into it"
+fi
+datastore_permissions "$INI"
 
 # psql URL of the database CKAN really uses (environment first, then ckan.ini).
 db_url() {

@@ -10,6 +10,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 TEST_DB="${MOGI_TEST_DB_NAME:-ckan_mogi_test}"
 if [[ -n "${MOGI_TEST_DB_NAME:-}" ]]; then
     export CKAN_SQLALCHEMY_URL="postgresql://$DB_USER@$PG_HOST:$PG_PORT/$TEST_DB"
+    # Its own DataStore (<test db>_datastore): parallel runs never share one.
+    datastore_urls "$TEST_DB"
 fi
 
 ensure_system_deps
@@ -17,6 +19,7 @@ ensure_system_deps
 apt_install docker-compose
 ensure_services
 ensure_database "$TEST_DB"
+ensure_datastore_database "$TEST_DB"
 ensure_python_env
 
 log "Lint: ruff check"
@@ -30,6 +33,8 @@ for p in ckanext tests bench; do [[ -e "$p" ]] && lint_paths+=("$p"); done
 log "Architecture: lint-imports"
 contract=0
 PYTHONPATH="$ROOT" "$VENV/bin/lint-imports" --no-cache || contract=$?
+
+datastore_permissions test.ini
 
 log "Test database schema (ckan -c test.ini db init)"
 mkdir -p "$ROOT/.local"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import configparser
 import gettext
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -22,9 +23,10 @@ from ckan.cli import load_config
 ROOT = Path(__file__).resolve().parent.parent
 DOCKER = ROOT / "docker"
 # Plugins this wheel registers; the portal also enables scheming_organizations
-# (ckanext-scheming) and dcat (ckanext-dcat).
+# (ckanext-scheming), dcat (ckanext-dcat), and CKAN's datastore and datatables_view.
 PLUGINS = {"mogi", "mogi_search", "mogi_schema", "mogi_theme", "mogi_dcat", "mogi_validation",
-           "mogi_access", "mogi_demo"}
+           "mogi_access", "mogi_demo", "mogi_datastore"}
+OTHER_PLUGINS = {"scheming_organizations", "dcat", "datastore", "datatables_view"}
 SOLR_IMAGE = "ckan/ckan-solr:2.12-solr9"
 
 
@@ -68,9 +70,28 @@ def test_compose_uses_solr_instead_of_mogi_search(compose):
         assert "mogi_search" not in plugins
         assert {"mogi", "mogi_schema", "mogi_theme", "dcat", "mogi_dcat"} <= set(plugins)
         assert plugins[-1] == "envvars", "envvars must be the last plugin"
+        assert set(plugins) == PLUGINS - {"mogi_search"} | OTHER_PLUGINS | {"envvars"}
         assert env["CKAN_SOLR_URL"].startswith("http://solr:8983/solr/")
         assert env["CKAN_SQLALCHEMY_URL"].startswith("postgresql://")
         assert env["CKAN_REDIS_URL"].startswith("redis://redis:")
+
+
+def test_compose_sets_up_the_datastore_with_a_read_only_role(compose):
+    services = compose["services"]
+    for name in ("ckan", "worker"):
+        env = services[name]["environment"]
+        write, read = env["CKAN_DATASTORE_WRITE_URL"], env["CKAN_DATASTORE_READ_URL"]
+        assert re.fullmatch(r"postgresql://ckan_mogi:[^@]+@db:5432/ckan_mogi_datastore", write)
+        assert re.fullmatch(r"postgresql://ckan_mogi_ro:[^@]+@db:5432/ckan_mogi_datastore", read)
+    db = services["db"]
+    assert db["environment"]["DATASTORE_READONLY_PASSWORD"]
+    mounts = {(v["source"], v["target"]) if isinstance(v, dict) else tuple(v.split(":")[:2])
+              for v in db["volumes"]}
+    assert (str(DOCKER / "postgres" / "20-mogi-datastore.sh"),
+            "/docker-entrypoint-initdb.d/20-mogi-datastore.sh") in mounts
+    # The permissions are CKAN's own script, applied on every start of the image.
+    entrypoint = (DOCKER / "entrypoint.d" / "30-mogi-datastore.sh").read_text(encoding="utf-8")
+    assert "datastore set-permissions" in entrypoint
 
 
 def test_compose_redis_keeps_queued_jobs_across_restarts(compose):
@@ -102,6 +123,8 @@ def test_docker_image_config_pings_pooled_connections():
 
 def test_dockerfile_builds_from_ckan_base_2_12_without_mogi_search():
     text = (DOCKER / "Dockerfile").read_text(encoding="utf-8")
+    assert '"ckan.datastore.default_fts_lang = portuguese"' in text
+    assert '"ckan.datastore.sqlsearch.enabled = true"' in text
     assert "ARG CKAN_BASE_IMAGE=ckan/ckan-base:2.12\n" in text
     assert "FROM ${CKAN_BASE_IMAGE}" in text
     assert "requirements.txt" in text and "constraints" in text
@@ -124,7 +147,13 @@ def rendered_ini(tmp_path: Path) -> Path:
 
 def test_rendered_ini_loads_with_ckan(rendered_ini: Path):
     config = load_config(str(rendered_ini))
-    assert set(config["ckan.plugins"].split()) == PLUGINS | {"scheming_organizations", "dcat"}
+    assert set(config["ckan.plugins"].split()) == PLUGINS | OTHER_PLUGINS
+    assert config["ckan.datastore.write_url"] == (
+        "postgresql://ckan_mogi@127.0.0.1:5432/ckan_mogi_datastore")
+    assert config["ckan.datastore.read_url"] == (
+        "postgresql://ckan_mogi_ro@127.0.0.1:5432/ckan_mogi_datastore")
+    assert config["ckan.datastore.default_fts_lang"] == "portuguese"
+    assert config["ckan.datastore.sqlsearch.enabled"] == "true"
     assert config["ckanext.dcat.rdf.profiles"] == "dcat_br"
     assert config["scheming.dataset_schemas"] == "ckanext.mogi.schemas:dataset.yaml"
     assert config["ckan.locale_default"] == "pt_BR"

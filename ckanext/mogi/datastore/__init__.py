@@ -1,0 +1,1 @@
+"""Typed DataStore loads of validated tables, their previews and their status."""
