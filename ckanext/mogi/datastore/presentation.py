@@ -112,8 +112,6 @@ def display_value(value: Any, column_type: str, where: Locale | None = None) -> 
         moment = _iso_datetime(value)
         if moment is not None:
             return format_datetime(moment, _date_pattern(where) + " HH:mm", locale=where)
-    elif column_type in BOOLEAN_TYPES:
-        if isinstance(value, bool) or str(value).lower() in ("true", "false"):
-            truth = value if isinstance(value, bool) else str(value).lower() == "true"
-            return toolkit._("Yes") if truth else toolkit._("No")
+    elif column_type in BOOLEAN_TYPES and str(value).lower() in ("true", "false"):
+        return toolkit._("Yes") if str(value).lower() == "true" else toolkit._("No")
     return str(value)
