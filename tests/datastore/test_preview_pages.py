@@ -27,10 +27,10 @@ pytestmark = pytest.mark.usefixtures("clean_db")
 
 #: A sound table with no personal data (validation: success).
 TABLE = "\n".join([
-    "unidade;atendimentos;custo;data;aberta",
-    "UBS Jundiapeba;1204;1234,56;31/12/2024;sim",
-    "UBS Braz Cubas;987;98765,43;30/11/2024;não",
-    "UBS César de Souza;1530;0,5;31/10/2024;sim",
+    "unidade;atendimentos;custo;data;aberta;servicos",
+    "UBS Jundiapeba;1204;1234,56;31/12/2024;sim;Vacinação e consultas médicas",
+    "UBS Braz Cubas;987;98765,43;30/11/2024;não;Curativos",
+    "UBS César de Souza;1530;0,5;31/10/2024;sim;Consultas de saúde bucal",
 ]) + "\n"
 
 #: The same rows, typed, with each column's label and description.
@@ -43,14 +43,15 @@ FIELDS = [
      "info": {"label": "Custo (R$)", "notes": "Custo total do mês, em reais."}},
     {"id": "data", "type": "date", "info": {"label": "Data", "notes": "Fim do mês."}},
     {"id": "aberta", "type": "bool", "info": {"label": "Aberta", "notes": ""}},
+    {"id": "servicos", "type": "text", "info": {"label": "Serviços", "notes": ""}},
 ]
 RECORDS = [
     {"unidade": "UBS Jundiapeba", "atendimentos": 1204, "custo": "1234.56",
-     "data": "2024-12-31", "aberta": True},
+     "data": "2024-12-31", "aberta": True, "servicos": "Vacinação e consultas médicas"},
     {"unidade": "UBS Braz Cubas", "atendimentos": 987, "custo": "98765.43",
-     "data": "2024-11-30", "aberta": False},
+     "data": "2024-11-30", "aberta": False, "servicos": "Curativos"},
     {"unidade": "UBS César de Souza", "atendimentos": 1530, "custo": "0.5",
-     "data": "2024-10-31", "aberta": True},
+     "data": "2024-10-31", "aberta": True, "servicos": "Consultas de saúde bucal"},
 ]
 
 #: English that CKAN's DataStore pages and preview show and ours must not.
@@ -116,7 +117,8 @@ def test_the_dictionary_names_types_describes_and_shows_examples_in_portuguese(
     assert page.find(id="mogi-dicionario-titulo").get_text(strip=True) == "Dicionário de dados"
     rows = {row.th.find(class_="mogi-coluna-rotulo").get_text(strip=True): row
             for row in dictionary.tbody.find_all("tr")}
-    assert list(rows) == ["Unidade de saúde", "Atendimentos", "Custo (R$)", "Data", "Aberta"]
+    assert list(rows) == ["Unidade de saúde", "Atendimentos", "Custo (R$)", "Data", "Aberta",
+                          "Serviços"]
 
     def cells(label: str) -> list[str]:
         return [td.get_text(" ", strip=True) for td in rows[label].find_all("td")]
@@ -169,6 +171,33 @@ def test_no_english_on_the_resource_page_nor_in_the_preview(app, loaded_table):
     assert soup.find(id="refit-button")["aria-label"] == "Ajustar as colunas ao conteúdo"
     embed = BeautifulSoup(page, "html.parser").find(attrs={"data-module": "mogi-embed"})
     assert embed["data-module-title"] == "Prévia dos dados: Atendimentos por UBS"
+
+
+def search_rows(app, view: dict[str, Any], search: str = "",
+                columns: dict[str, str] | None = None) -> list[str]:
+    """The preview's request for rows (as DataTables posts it): the units found."""
+    names = [field["id"] for field in FIELDS]
+    form = {"draw": "1", "start": "0", "length": "20", "search[value]": search,
+            "order[0][column]": "0", "order[0][dir]": "asc"}
+    for index, name in enumerate(["_id", *names]):
+        form[f"columns[{index}][name]"] = name
+        form[f"columns[{index}][search][value]"] = (columns or {}).get(name, "")
+    answer = app.post(f"/datatables/ajax/{view['id']}", data=form, status=200).json
+    return [row["unidade"] for row in answer["data"]]
+
+
+def test_the_preview_search_finds_portuguese_words(app, loaded_table):
+    """Whole words in any inflection, accents, several words, and column
+    filters on decimals and dates as the DataStore stores them."""
+    _dataset, _resource, view = loaded_table("ubs-busca")
+    assert search_rows(app, view, "consulta") == ["UBS Jundiapeba", "UBS César de Souza"]
+    assert search_rows(app, view, "Saúde") == ["UBS César de Souza"]
+    assert search_rows(app, view, "vacinação médicas") == ["UBS Jundiapeba"]
+    assert search_rows(app, view, "jundia") == ["UBS Jundiapeba"]
+    assert search_rows(app, view, "xyz') or 1=1 --") == []
+    assert search_rows(app, view, columns={"custo": "98765.43"}) == ["UBS Braz Cubas"]
+    assert search_rows(app, view, columns={"data": "2024-10-31"}) == ["UBS César de Souza"]
+    assert search_rows(app, view, columns={"unidade": "césar"}) == ["UBS César de Souza"]
 
 
 def test_the_dataset_page_leads_to_the_data(app, loaded_table):

@@ -10,14 +10,16 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins as p
+from flask import Blueprint
 
-from ckanext.mogi.datastore import pages
+from ckanext.mogi.datastore import pages, preview_search
 
 
 @p.toolkit.blanket.config_declarations
 class MogiDatastorePlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.ITemplateHelpers)
+    p.implements(p.IBlueprint)
 
     def update_config(self, config: Any) -> None:
         p.toolkit.add_template_directory(config, "templates")
@@ -25,3 +27,9 @@ class MogiDatastorePlugin(p.SingletonPlugin):
 
     def get_helpers(self) -> dict[str, Any]:
         return pages.get_helpers()
+
+    # IBlueprint: the table preview's search in Portuguese (preview_search.py).
+    def get_blueprint(self) -> Blueprint:
+        blueprint = Blueprint("mogi_datastore", __name__)
+        blueprint.before_app_request(preview_search.before_request)
+        return blueprint

@@ -7,6 +7,10 @@
  *   Portuguese, true is "Sim"; whole numbers keep their digits (a year is a
  *   whole number as often as a count). Decimals are formatted from their
  *   text, digit by digit: never through a float.
+ * - a text with web addresses is drawn here, its links whole and their text
+ *   shortened: CKAN's renderer cut a long address inside its <a> tag, and
+ *   the broken tag swallowed the rest of the row (a String object passes
+ *   through CKAN's renderer untouched);
  * - a column filter typed the same way (31/12/2024, 1.234,56, sim) is sent
  *   as the DataStore stores it (2024-12-31, 1234.56, true);
  * - the column filters, the search box and the page-length menu get labels
@@ -21,6 +25,8 @@ this.ckan.module('mogi-preview', function ($) {
   'use strict';
 
   const DECIMAL = ['numeric', 'float4', 'float8'];
+  const LINK = /\bhttps?:\/\/[^\s<>"]+/g;
+  const LINK_TEXT = 40;
   const DATE = ['date'];
   const DATETIME = ['timestamp', 'timestamptz'];
   const BOOLEAN = ['bool', 'boolean'];
@@ -145,7 +151,20 @@ this.ckan.module('mogi-preview', function ($) {
           return this.options.no;
         }
       }
+      if (typeof value === 'string' && value.search(LINK) !== -1) {
+        return this.links(value);
+      }
       return value;
+    },
+
+    /* A text (HTML-escaped by the server) with its addresses as whole links,
+     * each shown by its first characters. */
+    links: function (text) {
+      // eslint-disable-next-line no-new-wrappers
+      return new String(text.replace(LINK, function (address) {
+        const shown = address.length > LINK_TEXT ? address.slice(0, LINK_TEXT - 1) + '…' : address;
+        return '<a href="' + address + '" target="_blank" rel="noopener noreferrer">' + shown + '</a>';
+      }));
     },
 
     /* The rows of a page, as CKAN's ajax view sends them, formatted in place. */

@@ -1,0 +1,230 @@
+"""The citizen's journey to the data itself, in headless Chromium, on a desktop
+screen and on a 390 × 844 touch screen: from a dataset page to the preview of
+its table, a search in the preview, and a number read as Portuguese writes it
+(``3.037.272,48``); the data dictionary. Each page is checked with axe-core
+(no serious or critical violation), the preview's frame too, and for English
+interface words. On the phone nothing scrolls sideways, and the first screen
+of the dataset page holds the title, the description, the seal, the
+validation state and the download and "Ver os dados" buttons.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ckan import plugins
+from ckan.common import config
+from ckan.lib.uploader import get_resource_uploader
+from ckan.tests import helpers
+from e2e_language import code_strings, ui_strings, visible_strings
+from e2e_walk import axe_problems
+from playwright.sync_api import Frame, Page, expect
+
+from ckanext.mogi.datastore.preview_search import prefix_query
+
+#: The demo table the journey opens, and what the citizen searches in it.
+DATASET = "compras-emergenciais-covid-19"
+SEARCH = "ESTERILIZACAO"
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
+SCREENS = [
+    pytest.param("desktop", id="desktop"),
+    pytest.param("phone", id="phone-390x844-touch",
+                 marks=pytest.mark.browser_context_args(**PHONE)),
+]
+
+#: The page is no wider than the screen, and what sticks out of it.
+_SIDEWAYS_JS = """() => {
+  const root = document.documentElement, width = root.clientWidth;
+  const wide = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const box = el.getBoundingClientRect();
+    if (box.width && box.right > width + 1) wide.push(el.tagName + '.' + el.className);
+  }
+  return {scroll: root.scrollWidth, width: width, wide: wide.slice(0, 10)};
+}"""
+
+
+def _typed(values: list[str]) -> str:
+    """The DataStore type of a column of the demo file (interim reading)."""
+    present = [v for v in values if v not in ("", "NA")]
+    if present and all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", v) for v in present):
+        return "date"
+    try:
+        if present and all(Decimal(v).is_finite() for v in present):
+            return "numeric"
+    except InvalidOperation:
+        pass
+    return "text"
+
+
+def _load_rows(resource: dict[str, Any]) -> None:
+    """The table's rows into the DataStore, typed, with its preview (until the
+    typed loader of mogi_datastore takes over)."""
+    path = Path(get_resource_uploader(resource).get_path(resource["id"]))
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    types = {name: _typed([row[name] for row in rows]) for name in rows[0]}
+    records = [{name: (None if row[name] in ("", "NA") else row[name]) for name in row}
+               for row in rows]
+    context = {"user": helpers.call_action("get_site_user")["name"], "ignore_auth": True}
+    helpers.call_action("datastore_create", context=dict(context), resource_id=resource["id"],
+                        force=True, records=records,
+                        fields=[{"id": name, "type": kind} for name, kind in types.items()])
+    views = helpers.call_action("resource_view_list", context=dict(context), id=resource["id"])
+    if not any(view["view_type"] == "datatables_view" for view in views):
+        helpers.call_action("resource_view_create", context=dict(context),
+                            resource_id=resource["id"], view_type="datatables_view",
+                            title="Tabela de dados")
+
+
+@pytest.fixture(scope="module")
+def table(demo_catalogue) -> dict[str, Any]:
+    """The demo table, cleared by its validation and loaded; the row the
+    search finds and the number the citizen reads in it, from the API."""
+    plugins.load_all()
+    try:
+        dataset = helpers.call_action("package_show", id=DATASET)
+        resource = next(r for r in dataset["resources"] if r["format"] == "CSV")
+        assert resource["validation_status"] == "success"
+        _load_rows(resource)
+        fields = helpers.call_action("datastore_info", id=resource["id"])["fields"]
+        # what the preview asks the DataStore for a search (preview_search.py)
+        found = helpers.call_action(
+            "datastore_search", resource_id=resource["id"], q=prefix_query(SEARCH),
+            plain=False, language=config.get("ckan.datastore.default_fts_lang"))
+        assert found["records"], f"no row of {DATASET} has {SEARCH}"
+        # a number with a thousands separator and decimals to read
+        row, column = next(
+            (row, field) for row in found["records"] for field in fields
+            if field["type"] == "numeric" and row.get(field["id"]) is not None
+            and Decimal(str(row[field["id"]])) >= 1000 and "." in str(row[field["id"]]))
+        return {"dataset": dataset, "resource": resource, "rows": len(found["records"]),
+                "row_id": row["_id"], "column": column,
+                "label": (column.get("info") or {}).get("label") or column["id"],
+                "value": Decimal(str(row[column["id"]]))}
+    finally:
+        plugins.unload_all()
+
+
+def portuguese(number: Decimal) -> str:
+    """``3037272.48`` as Portuguese writes it, built by hand: ``3.037.272,48``."""
+    whole, _, fraction = format(number, "f").partition(".")
+    grouped = f"{int(whole):,}".replace(",", ".")
+    return grouped + ("," + fraction if fraction else "")
+
+
+def assert_no_sideways_scroll(page: Page) -> None:
+    found = page.evaluate(_SIDEWAYS_JS)
+    assert found["scroll"] <= found["width"], f"{page.url} scrolls sideways: {found}"
+
+
+def assert_in_first_screen(page: Page, selectors: dict[str, str]) -> None:
+    height = page.viewport_size["height"]
+    for what, selector in selectors.items():
+        box = page.locator(selector).first.bounding_box()
+        assert box is not None, f"{what} ({selector}) is not shown"
+        assert box["y"] >= 0 and box["y"] + box["height"] <= height, (
+            f"{what} is not on the first screen: {box}")
+
+
+def assert_portuguese_and_accessible(target: Page | Frame) -> None:
+    english = ui_strings("en", visible_strings(target), code_strings(target))
+    assert not english, f"English on {target.url}: {english}"
+    problems = axe_problems(target)
+    assert not problems, f"axe on {target.url}: {problems}"
+
+
+def tab_to(page: Page, frame: Frame, selector: str, presses: int = 60) -> None:
+    """Press Tab until the focus is on ``selector`` inside ``frame``."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if frame.evaluate("(s) => !!document.activeElement && document.activeElement.matches(s)",
+                          selector):
+            return
+    raise AssertionError(f"{selector} cannot be reached with the Tab key")
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_citizen_previews_a_table_searches_it_and_reads_a_portuguese_number(
+        page: Page, portal: str, table: dict[str, Any], shot: Callable[[str], Path],
+        screen: str):
+    phone = screen != "desktop"
+    dataset, resource = table["dataset"], table["resource"]
+    tap = (lambda locator: locator.tap()) if phone else (lambda locator: locator.click())
+
+    page.goto(f"{portal}/dataset/{dataset['name']}")
+    shot("dataset")
+    if phone:
+        assert_no_sideways_scroll(page)
+        assert_in_first_screen(page, {
+            "title": "h1", "description": ".notes",
+            "seal": ".mogi-selo-dcat-br .badge",
+            "validation state": ".resource-item .mogi-validacao",
+            "download button": "a.mogi-baixar",
+            "preview button": "a.mogi-ver-dados",
+        })
+        # the Secretaria's box comes after the data
+        secretaria = page.locator("aside.secondary").bounding_box()
+        resources = page.locator("#dataset-resources").bounding_box()
+        assert secretaria["y"] > resources["y"] + resources["height"]
+    assert_portuguese_and_accessible(page)
+
+    tap(page.locator(f"a.mogi-ver-dados[href*='{resource['id']}']"))
+    expect(page).to_have_url(re.compile(r"#mogi-previa$"))
+    expect(page.locator("#mogi-previa h2")).to_have_text("Prévia dos dados")
+    frame_element = page.locator("#mogi-previa iframe")
+    expect(frame_element).to_have_attribute("title", re.compile(r"^Prévia dos dados: "))
+    preview = page.frame_locator("#mogi-previa iframe")
+    expect(preview.locator("#dtprv tbody tr").first).to_be_visible()
+    shot("preview")
+    frame = frame_element.element_handle().content_frame()
+    assert frame is not None
+    if phone:
+        assert_no_sideways_scroll(page)
+
+    search = preview.locator(".dataTables_filter input")
+    if phone:
+        search.tap()
+        search.fill(SEARCH)
+        search.press("Enter")
+    else:
+        # by keyboard alone: to the search box, type, Enter
+        page.locator("#mogi-previa h2").click()
+        tab_to(page, frame, ".dataTables_filter input")
+        page.keyboard.type(SEARCH)
+        page.keyboard.press("Enter")
+    expect(preview.locator("#dtprv_info")).to_contain_text("Filtrados de")
+    rows = preview.locator("#dtprv tbody tr[id^='row']")
+    expect(rows).to_have_count(table["rows"])
+    row = preview.locator(f"#dtprv tbody tr#row{table['row_id']}")
+    expected = portuguese(table["value"])
+    assert re.fullmatch(r"\d{1,3}(\.\d{3})+,\d+", expected)
+    if phone:
+        # list mode: the row's hidden columns unfold under it at a tap
+        tap(row.locator("td").first)
+        detail = preview.locator("li", has=preview.locator(".dtr-title", has_text=table["label"]))
+        expect(detail.locator(".dtr-data")).to_have_text(expected)
+    else:
+        headers = preview.locator(".dataTables_scrollHead thead tr").first.locator("th")
+        names = [name.strip() for name in headers.all_inner_texts()]
+        position = names.index(table["label"])
+        expect(row.locator("td").nth(position)).to_have_text(expected)
+    shot("searched, the number read")
+    assert_portuguese_and_accessible(frame)
+    assert_portuguese_and_accessible(page)
+
+    # the data dictionary, under the preview
+    dictionary = page.locator(".mogi-dicionario-tabela")
+    dictionary.scroll_into_view_if_needed()
+    expect(dictionary).to_be_visible()
+    expect(dictionary.locator("tbody tr", has_text=table["label"])).to_contain_text("Número")
+    if phone:
+        assert_no_sideways_scroll(page)
+    shot("data dictionary")
