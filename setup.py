@@ -78,6 +78,7 @@ setup(
             # Word lists and format aliases (data, not code).
             "common/data/*.yaml",
             "validation/data/*.yaml",
+            "datastore/data/*.yaml",
         ],
         "ckanext.mogi.schemas": ["**/*"],
         "ckanext.mogi.i18n": ["**/*.po", "**/*.pot"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -12,7 +13,8 @@ from ckan import plugins
 from ckan.lib import jobs
 from ckan.tests import factories, helpers
 from local_servers import LinkServer
-from sample_data import DATASET, ORGANIZATION
+from sample_data import DATASET, ORGANIZATION, dataset_fields
+from werkzeug.datastructures import FileStorage
 from werkzeug.serving import make_server
 
 from ckanext.mogi.demo.loader import LoadSummary, load_demo, resolve_source
@@ -36,15 +38,22 @@ def clean_db(reset_db, migrate_db_for, with_plugins):
         # Validation jobs that earlier tests queued and no worker ran.
         queue = plugins.toolkit.config.get("ckanext.mogi.validation.queue")
         jobs.get_queue(queue or jobs.DEFAULT_QUEUE_NAME).empty()
+    if plugins.plugin_loaded("mogi_datastore"):
+        migrate_db_for("mogi_datastore")
+        queue = plugins.toolkit.config.get("ckanext.mogi.datastore.queue")
+        jobs.get_queue(queue or jobs.DEFAULT_QUEUE_NAME).empty()
 
 
 @pytest.fixture
 def validation_worker(ckan_config, monkeypatch) -> Iterator[Callable[[], None]]:
-    """Validation jobs go to a queue of this test only; calling the fixture's
-    value runs a real CKAN job worker in burst mode on it (each job in its
-    own forked work horse, as ``ckan jobs worker`` does)."""
+    """Validation jobs (and the DataStore loads their verdicts queue) go to a
+    queue of this test only; calling the fixture's value runs a real CKAN job
+    worker in burst mode on it (each job in its own forked work horse, as
+    ``ckan jobs worker`` does)."""
     queue = f"mogi-validation-test-{uuid.uuid4().hex[:12]}"
     monkeypatch.setitem(ckan_config, "ckanext.mogi.validation.queue", queue)
+    # The DataStore loads that verdicts queue run in the same burst.
+    monkeypatch.setitem(ckan_config, "ckanext.mogi.datastore.queue", queue)
 
     def run() -> None:
         from ckanext.mogi.validation import sandbox
@@ -84,6 +93,45 @@ def create_dataset(sysadmin, organization) -> Callable[..., dict[str, Any]]:
 
 
 @pytest.fixture
+def editor(organization) -> dict[str, Any]:
+    """An editor of the Secretaria, with an API token."""
+    user = factories.UserWithToken()
+    helpers.call_action("organization_member_create", id=organization["id"],
+                        username=user["name"], role="editor")
+    return user
+
+
+@pytest.fixture
+def new_dataset(organization, sysadmin) -> Callable[..., dict[str, Any]]:
+    """``new_dataset(name, private=True, **fields)``."""
+
+    def create(name: str, private: bool = True, **fields: Any) -> dict[str, Any]:
+        return helpers.call_action(
+            "package_create", context={"user": sysadmin["name"]},
+            **dataset_fields(organization, name, private=private, **fields))
+
+    return create
+
+
+@pytest.fixture
+def upload_table(sysadmin) -> Callable[..., dict[str, Any]]:
+    """``upload_table(dataset, content, filename, **resource)``: resource_create
+    with a real uploaded file (as the API's multipart upload hands it over)."""
+
+    def upload(dataset: dict[str, Any], content: str | bytes, filename: str,
+               **resource: Any) -> dict[str, Any]:
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        storage = FileStorage(stream=io.BytesIO(data), filename=filename,
+                              content_type="text/csv")
+        fields = {"name": filename, "format": filename.rsplit(".", 1)[-1].upper(),
+                  **resource}
+        return helpers.call_action("resource_create", context={"user": sysadmin["name"]},
+                                   package_id=dataset["id"], upload=storage, **fields)
+
+    return upload
+
+
+@pytest.fixture
 def live_server(app) -> Iterator[str]:
     """The portal (the ``app`` fixture's WSGI application) on a real HTTP port.
 
@@ -114,6 +162,7 @@ def load_demo_catalogue(reset_db, migrate_db_for) -> Callable[[], LoadSummary]:
             reset_db()
             migrate_db_for("mogi_search")
             migrate_db_for("mogi_validation")
+            migrate_db_for("mogi_datastore")
             summary = load_demo(resolve_source())
             # What `make run`'s job worker does next: every table validated.
             for _pkg, res in validation_cli.tables():

@@ -172,4 +172,7 @@ def test_a_trusted_internal_host_is_validated(
 
     record = shown(resource)
     assert record["status"] == "success", record
-    assert server.requests == ["GET /tabela.csv HTTP/1.1"]
+    # The validation's download, then the DataStore load's (of the same bytes).
+    assert server.requests == ["GET /tabela.csv HTTP/1.1"] * 2
+    assert helpers.call_action("mogi_datastore_status",
+                               resource_id=resource["id"])["state"] == "loaded"

@@ -163,6 +163,19 @@ class FetchPolicy:
                 names.add(entry.lower().rstrip("."))
         return cls(ports, frozenset(names), tuple(networks), **options)
 
+    @classmethod
+    def from_config(cls, timeout: float) -> FetchPolicy:
+        """The portal's policy: the options ``ckanext.mogi.fetch.allowed_ports``
+        and ``ckanext.mogi.fetch.allowed_hosts`` (declared by ``mogi_validation``)."""
+        from ckan.plugins import toolkit
+
+        config = toolkit.config
+        return cls.build(
+            allowed_ports=toolkit.aslist(config.get("ckanext.mogi.fetch.allowed_ports")),
+            allowed_hosts=toolkit.aslist(config.get("ckanext.mogi.fetch.allowed_hosts")),
+            timeout=timeout,
+        )
+
     def check_url(self, url: str) -> None:
         """Scheme and port of one hop (no I/O); :class:`RefusedDestination`."""
         try:

@@ -5,11 +5,23 @@ and the blocking check chained onto the actions that can publish a dataset.
 
     {"id", "resource_id", "status", "created", "finished", "report",
      "error", "lgpd": {"findings": [...]}, "dialect", "inferred_schema",
-     "options", "justification"}
+     "schema", "file_sha256", "options", "justification", "cleared"}
 
 ``error`` is ckanext-validation's ``{"message": "..."}`` (in the site's language) or None;
 ``justification`` is the LGPD justification recorded for the current file
 (``{"user", "created", "legal_basis", "legal_basis_label", "text"}``) or None.
+``schema`` is the Table Schema the verdict was reached with: the declared one
+(resolved from the library or a URL) or else the inferred one (None before a
+verdict); ``file_sha256`` the SHA-256 of the bytes it was reached on.
+``cleared`` says whether the table is positively cleared for everyone who may
+read its dataset (:func:`.gate.hold_reason`: a verdict for the current file,
+the LGPD scan ran, any personal data justified, and no blocking failure):
+what the file gate lets visitors download, and what readers of the table's
+rows (the DataStore) must follow.
+
+After each change of that state (a verdict, a justification, a deleted
+report) the signal ``mogi_validation_verdict`` is sent
+(:mod:`ckanext.mogi.common.signals`).
 """
 
 from __future__ import annotations
@@ -22,7 +34,7 @@ from ckan.lib import search
 from ckan.plugins import toolkit
 
 from ckanext.mogi.common import formats
-from ckanext.mogi.validation import blocking, helpers, jobs, tabular
+from ckanext.mogi.validation import blocking, gate, helpers, jobs, tabular
 from ckanext.mogi.validation import model as vmodel
 
 
@@ -56,11 +68,19 @@ def record_dict(record: dict[str, Any]) -> dict[str, Any]:
         "lgpd": record.get("lgpd") or {"findings": []},
         "dialect": record.get("dialect"),
         "inferred_schema": record.get("inferred_schema"),
+        "schema": record.get("schema") or record.get("inferred_schema"),
+        "file_sha256": record.get("file_sha256"),
         "options": record.get("options"),
         "justification": justification_dict(
             vmodel.justification(record["resource_id"], record.get("fingerprint"))
         ),
+        "cleared": _cleared(record["resource_id"]),
     }
+
+
+def _cleared(resource_id: str) -> bool:
+    res = model.Resource.get(resource_id)
+    return res is not None and res.state == "active" and gate.hold_reason(res) is None
 
 
 def _resource(data_dict: dict[str, Any], *keys: str) -> model.Resource:
@@ -154,6 +174,7 @@ def resource_validation_delete(context: Any, data_dict: dict[str, Any]) -> None:
     tabular.set_status(res, None)
     model.Session.commit()
     _reindex(res.package_id)
+    jobs.announce(res.id, res.package_id)
 
 
 def resource_validation_justify(context: Any, data_dict: dict[str, Any]) -> dict[str, Any]:
@@ -197,6 +218,7 @@ def resource_validation_justify(context: Any, data_dict: dict[str, Any]) -> dict
         fingerprint=record.get("fingerprint"),
     )
     model.Session.commit()
+    jobs.announce(res.id, res.package_id)
     result = justification_dict(entry)
     assert result is not None
     return result

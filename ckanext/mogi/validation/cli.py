@@ -15,7 +15,8 @@ from typing import Any
 import click
 from ckan import model
 
-from ckanext.mogi.common.i18n import N_, TranslatableError, translate
+from ckanext.mogi.common import selection
+from ckanext.mogi.common.i18n import N_, translate
 from ckanext.mogi.common.i18n import translate_plural as ngettext
 from ckanext.mogi.validation import jobs, tabular
 from ckanext.mogi.validation import model as vmodel
@@ -32,10 +33,6 @@ REPORT_COLUMNS = (
     "lgpd_sinalizadas",
     "lgpd_justificadas",
 )
-
-
-class SelectionError(TranslatableError):
-    """An unknown --dataset or --org."""
 
 
 class _Command(click.Command):
@@ -82,24 +79,11 @@ def tables(
     org: str | None = None,
 ) -> list[tuple[model.Package, model.Resource]]:
     """Active tables of active datasets, by dataset (ids/names), organization, or all."""
-    query = model.Session.query(model.Package).filter(model.Package.state == "active")
-    wanted = list(datasets)
-    if wanted:
-        packages = []
-        for ref in wanted:
-            pkg = model.Package.get(ref)
-            if pkg is None or pkg.state != "active":
-                raise SelectionError(N_("dataset not found: {ref}"), ref=ref)
-            packages.append(pkg)
-    elif org:
-        group = model.Group.get(org)
-        if group is None or not group.is_organization:
-            raise SelectionError(N_("organization not found: {ref}"), ref=org)
-        packages = (
-            query.filter(model.Package.owner_org == group.id).order_by(model.Package.name).all()
-        )
-    else:
-        packages = query.order_by(model.Package.name).all()
+    return tables_of(selection.packages(datasets, org))
+
+
+def tables_of(packages: Iterable[model.Package]) -> list[tuple[model.Package, model.Resource]]:
+    """The active tables (CSV, TSV, XLSX, XLS, ODS) of ``packages``."""
     return [
         (pkg, res)
         for pkg in packages
@@ -123,28 +107,10 @@ def validation() -> None:
         "and memory limits as the worker."
     ),
 )
-@click.option(
-    "--dataset",
-    "datasets",
-    cls=_Option,
-    multiple=True,
-    metavar="ID",
-    help=N_("Dataset (id or name); may be repeated."),
-)
-@click.option("--org", cls=_Option, metavar="ID", help=N_("Organization (id or name)."))
-@click.option(
-    "--all", "all_", cls=_Option, is_flag=True, help=N_("Every table of the portal.")
-)
+@selection.options(N_("Every table of the portal."))
 @click.option("--sync", cls=_Option, is_flag=True, help=N_("Validates now, without the worker."))
 def run(datasets: tuple[str, ...], org: str | None, all_: bool, sync: bool) -> None:
-    if sum((bool(datasets), bool(org), all_)) != 1:
-        raise click.UsageError(
-            translate(N_("Choose exactly one option: --dataset, --org or --all."))
-        )
-    try:
-        selected = tables(datasets, org)
-    except SelectionError as exc:
-        raise click.ClickException(exc.message) from exc
+    selected = tables_of(selection.chosen(datasets, org, all_))
     if not selected:
         click.echo(translate(N_("No table to validate.")))
         return

@@ -28,8 +28,8 @@ import charset_normalizer
 
 from ckanext.mogi.common import dates, formats, i18n
 from ckanext.mogi.common.i18n import N_
+from ckanext.mogi.common.reading import spreadsheet_cells
 from ckanext.mogi.validation import wordlists
-from ckanext.mogi.validation.reading import spreadsheet_cells
 
 #: Bytes read from the start of the file to sniff it.
 SAMPLE_BYTES = 256 * 1024

@@ -20,8 +20,8 @@ import frictionless
 from frictionless import formats
 
 from ckanext.mogi.common import dates
+from ckanext.mogi.common.reading import frictionless_resource, spreadsheet_cells
 from ckanext.mogi.validation.dialect import Dialect
-from ckanext.mogi.validation.reading import frictionless_resource, spreadsheet_cells
 
 #: Null markers of Brazilian exports (TabNet "-", SIDRA "...", R "NA").
 MISSING_VALUES = ["", "-", "--", "...", "NA"]

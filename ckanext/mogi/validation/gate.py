@@ -4,7 +4,11 @@ Every way to fetch a table's bytes goes through :func:`file_access`: CKAN's
 download view under every URL shape (``/dataset/<id>/resource/<rid>/download``
 and ``.../download/<filename>``, any dataset type, any locale prefix: the
 check runs before the view, chosen by the view's endpoint, not by the URL),
-the masked copy and the validation report pages. It starts from the resource
+the masked copy and the validation report pages. Its rows in CKAN's DataStore
+follow the same rule (:func:`rows_refusal`, chained onto the DataStore's read
+auth functions by :mod:`.auth`): ``datastore_search`` (and the table
+preview's requests and dumps that go through it), ``datastore_info`` and every
+table of a ``datastore_search_sql`` query. It starts from the resource
 itself, never from the URL:
 
 1. the resource must exist, be active, and belong to the dataset named in the
@@ -126,3 +130,22 @@ def is_download_endpoint(endpoint: str | None) -> bool:
     return bool(endpoint) and (
         endpoint == "resource.download" or str(endpoint).endswith("_resource.download")
     )
+
+
+def rows_refusal(resource_id: str | None, context: dict[str, Any]) -> str | None:
+    """Why the caller of a DataStore read (``context``) may not read the rows of
+    this resource's table (None: the rows may be read).
+
+    Called after CKAN's own check (``resource_show``: a private dataset's
+    tables are closed to outsiders): the dataset's staff read the rows, anyone
+    else only those of a table the file gate clears (:func:`hold_reason`).
+    A name that is no resource (``_table_metadata``) is left to CKAN.
+    """
+    res = model.Resource.get(str(resource_id or ""))
+    if res is None:
+        return None
+    if res.state != "active" or res.package is None or res.package.state == "deleted":
+        return toolkit._("Resource not found")
+    if _may("package_update", context, {"id": res.package_id}):
+        return None
+    return hold_reason(res)

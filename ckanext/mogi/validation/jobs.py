@@ -26,6 +26,7 @@ waits at most ``sync_wait`` seconds, then hands the table back to the queue.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 import os
@@ -44,6 +45,7 @@ from ckan.plugins import toolkit
 
 from ckanext.mogi.common import safe_http
 from ckanext.mogi.common.i18n import N_, TranslatableError, translate
+from ckanext.mogi.common.signals import VALIDATION_VERDICT, signal
 from ckanext.mogi.validation import blocking, sandbox, tabular
 from ckanext.mogi.validation import model as vmodel
 
@@ -279,6 +281,8 @@ def _finish(resource_id: str, record_id: str, values: dict[str, Any]) -> dict[st
             "lgpd": None,
             "dialect": None,
             "inferred_schema": None,
+            "schema": None,
+            "file_sha256": None,
             "error": None,
             **values,
             "finished": finished,
@@ -294,7 +298,17 @@ def _finish(resource_id: str, record_id: str, values: dict[str, Any]) -> dict[st
     blocking.after_validation(package_id, tabular.resource_dict(res), record)
     model.Session.commit()
     _reindex(package_id)
+    announce(resource_id, package_id)
     return record
+
+
+def announce(resource_id: str, package_id: str | None) -> None:
+    """Tell other capabilities (the DataStore loader) that the table's validation
+    state changed: after the commit, so that they read the new state."""
+    try:
+        signal(VALIDATION_VERDICT).send(resource_id, package_id=package_id)
+    except Exception:  # a listener's failure never undoes a stored verdict
+        log.exception("A listener of the validation verdict of %s failed", resource_id)
 
 
 def _reindex(package_id: str) -> None:
@@ -307,7 +321,7 @@ def _reindex(package_id: str) -> None:
 def _validate(data: dict[str, Any], fmt: str, deadline: float) -> dict[str, Any]:
     schema = resolve_schema(data.get("schema"), deadline)
     with local_file(data, deadline) as path:
-        return sandbox.validate(
+        values = sandbox.validate(
             path,
             fmt=fmt,
             schema=schema,
@@ -315,6 +329,17 @@ def _validate(data: dict[str, Any], fmt: str, deadline: float) -> dict[str, Any]
             deadline=deadline,
             limits=sandbox.Limits.from_config(),
         )
+        if values.get("status") == "error":
+            return values
+        # What the verdict was reached on: the schema (the inferred one is
+        # stored apart) and the very bytes (a linked file can change later).
+        return {**values, "schema": schema, "file_sha256": file_digest(path)}
+
+
+def file_digest(path: str) -> str:
+    """The SHA-256 of a file, read in chunks."""
+    with open(path, "rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 # -------------------------------------------------------- file and schema
@@ -377,12 +402,8 @@ def _download(url: str, limit: int, what: str, deadline: float | None) -> Iterat
 
 def fetch_policy(timeout: float | None = None) -> safe_http.FetchPolicy:
     """The download policy of the ``ckanext.mogi.fetch.*`` options."""
-    config = toolkit.config
-    return safe_http.FetchPolicy.build(
-        allowed_ports=toolkit.aslist(config.get("ckanext.mogi.fetch.allowed_ports")),
-        allowed_hosts=toolkit.aslist(config.get("ckanext.mogi.fetch.allowed_hosts")),
-        timeout=timeout or int(config.get("ckanext.mogi.validation.download_timeout")),
-    )
+    default = int(toolkit.config.get("ckanext.mogi.validation.download_timeout"))
+    return safe_http.FetchPolicy.from_config(timeout or default)
 
 
 def resolve_schema(value: Any, deadline: float | None = None) -> dict[str, Any] | None:

@@ -42,6 +42,10 @@ validation_table = sa.Table(
     sa.Column("dialect", JSONB),
     sa.Column("inferred_schema", JSONB),
     sa.Column("options", JSONB),
+    # The declared (resolved) schema the verdict was reached with; None when inferred.
+    sa.Column("schema", JSONB),
+    # SHA-256 of the bytes the verdict was reached on.
+    sa.Column("file_sha256", sa.UnicodeText),
     sa.Column("fingerprint", sa.UnicodeText),
     # Runs started for this verdict (the reconciler requeues a lost job, up to a limit).
     sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
@@ -115,6 +119,8 @@ def start(
         "lgpd": None,
         "dialect": None,
         "inferred_schema": None,
+        "schema": None,
+        "file_sha256": None,
         "options": options,
         "fingerprint": fingerprint,
         "attempts": 0,

@@ -33,19 +33,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ckan import model
-from ckan.lib import jobs as ckan_jobs
 from ckan.plugins import toolkit
-from rq.exceptions import NoSuchJobError
-from rq.job import Job, JobStatus
-from rq.worker import Worker
 
 from ckanext.mogi.common.i18n import N_, translate
+from ckanext.mogi.common.jobs import job_alive
 from ckanext.mogi.validation import jobs, tabular
 from ckanext.mogi.validation import model as vmodel
 
 log = logging.getLogger(__name__)
-
-_ALIVE = (JobStatus.QUEUED, JobStatus.DEFERRED, JobStatus.SCHEDULED)
 
 
 @dataclass
@@ -54,25 +49,6 @@ class Summary:
 
     requeued: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
-
-
-def job_alive(run_job_id: str) -> bool:
-    """Whether rq still holds this run's job as queued or running on a live worker."""
-    connection = ckan_jobs.connect_to_redis()
-    try:
-        job = Job.fetch(run_job_id, connection=connection)
-    except NoSuchJobError:
-        return False
-    status = job.get_status(refresh=False)
-    if status in _ALIVE:
-        return True
-    if status != JobStatus.STARTED:
-        return False
-    if not job.worker_name:
-        return False
-    worker = Worker.find_by_key(Worker.redis_worker_namespace_prefix + job.worker_name,
-                                connection=connection)
-    return worker is not None
 
 
 def lost_message(attempts: int) -> str:

@@ -4,7 +4,9 @@ then every ``ckanext.mogi.validation.reconcile_interval`` seconds.
 
 rq runs its own registry maintenance at start and at a fixed interval from the
 worker's main loop, between jobs and while idle; the reconciler rides on that
-hook, in the worker's main process (never in a work horse). A failing pass is
+hook, in the worker's main process (never in a work horse), and so does the
+signal ``mogi_worker_maintenance`` (:mod:`ckanext.mogi.common.signals`), the
+other capabilities' moment for the same kind of work. A failing pass is
 logged and tried again at the next interval: it must not stop the worker.
 
 The worker starts the validation sandbox's fork server (again, if it ended)
@@ -22,6 +24,7 @@ from ckan.lib import jobs as ckan_jobs
 from ckan.model import meta
 from ckan.plugins import toolkit
 
+from ckanext.mogi.common.signals import WORKER_MAINTENANCE, signal
 from ckanext.mogi.validation import reconcile, sandbox
 
 log = logging.getLogger(__name__)
@@ -55,4 +58,12 @@ class ReconcilingWorker(ckan_jobs.Worker):
                             summary.requeued, summary.failed)
         finally:
             # Never carry a connection of the main process into a forked horse.
+            meta.Session.remove()
+        # Other capabilities' periodic work (the DataStore requeues lost loads).
+        try:
+            signal(WORKER_MAINTENANCE).send(self.name)
+        except Exception:
+            log.exception("A maintenance task of the worker failed; it runs again at the "
+                          "next interval")
+        finally:
             meta.Session.remove()

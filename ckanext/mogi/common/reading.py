@@ -1,4 +1,5 @@
-"""Opening a table file with frictionless, for the sniffer and the engine alike."""
+"""Opening a table file with frictionless: the validation's sniffer and engine and
+the DataStore loader read spreadsheets the same way (same rows, same numbers)."""
 
 from __future__ import annotations
 
