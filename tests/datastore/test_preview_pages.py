@@ -1,16 +1,18 @@
 """What citizens see of a loaded table on its pages, through the real
 application (CKAN's test client, pt_BR): the data dictionary (name, type in
-words, description, example values in Portuguese formats), the line with the
-number of rows, the preview's frame and its page, without English; and
-nothing of a table whose file they may not download.
+words, description, example values in Portuguese formats), the line with when
+the rows were loaded and how many there are, the preview's frame and its page
+and search, without English; and nothing of a table whose file they may not
+download.
 
-The rows are put into the DataStore with ``datastore_create`` (as the site
-user) for a table the real validation pipeline has judged: these tests are
-about the pages, the typed load has its own tests.
+Tables take the real way: upload, validation and typed load by a real job
+worker (``validation_worker``).
 """
 
 from __future__ import annotations
 
+import io
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -19,40 +21,33 @@ import pytest
 from babel import Locale
 from bs4 import BeautifulSoup
 from ckan.tests import helpers
-from sample_data import dataset_fields
+from werkzeug.datastructures import FileStorage
 
 from ckanext.mogi.datastore import presentation
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 
-#: A sound table with no personal data (validation: success).
+#: A sound table with no personal data (validation: success), its schema
+#: giving each column a title and a description.
 TABLE = "\n".join([
     "unidade;atendimentos;custo;data;aberta;servicos",
-    "UBS Jundiapeba;1204;1234,56;31/12/2024;sim;Vacinação e consultas médicas",
-    "UBS Braz Cubas;987;98765,43;30/11/2024;não;Curativos",
+    "UBS Jundiapeba;1204;1.234,56;31/12/2024;sim;Vacinação e consultas médicas",
+    "UBS Braz Cubas;987;98.765,43;30/11/2024;não;Curativos",
     "UBS César de Souza;1530;0,5;31/10/2024;sim;Consultas de saúde bucal",
 ]) + "\n"
-
-#: The same rows, typed, with each column's label and description.
-FIELDS = [
-    {"id": "unidade", "type": "text",
-     "info": {"label": "Unidade de saúde", "notes": "Nome da UBS."}},
-    {"id": "atendimentos", "type": "int8",
-     "info": {"label": "Atendimentos", "notes": "Atendimentos no mês."}},
-    {"id": "custo", "type": "numeric",
-     "info": {"label": "Custo (R$)", "notes": "Custo total do mês, em reais."}},
-    {"id": "data", "type": "date", "info": {"label": "Data", "notes": "Fim do mês."}},
-    {"id": "aberta", "type": "bool", "info": {"label": "Aberta", "notes": ""}},
-    {"id": "servicos", "type": "text", "info": {"label": "Serviços", "notes": ""}},
-]
-RECORDS = [
-    {"unidade": "UBS Jundiapeba", "atendimentos": 1204, "custo": "1234.56",
-     "data": "2024-12-31", "aberta": True, "servicos": "Vacinação e consultas médicas"},
-    {"unidade": "UBS Braz Cubas", "atendimentos": 987, "custo": "98765.43",
-     "data": "2024-11-30", "aberta": False, "servicos": "Curativos"},
-    {"unidade": "UBS César de Souza", "atendimentos": 1530, "custo": "0.5",
-     "data": "2024-10-31", "aberta": True, "servicos": "Consultas de saúde bucal"},
-]
+SCHEMA = {"fields": [
+    {"name": "unidade", "type": "string", "title": "Unidade de saúde",
+     "description": "Nome da UBS."},
+    {"name": "atendimentos", "type": "integer", "title": "Atendimentos",
+     "description": "Atendimentos no mês."},
+    {"name": "custo", "type": "number", "decimalChar": ",", "groupChar": ".",
+     "title": "Custo (R$)", "description": "Custo total do mês, em reais."},
+    {"name": "data", "type": "date", "format": "%d/%m/%Y", "title": "Data",
+     "description": "Fim do mês."},
+    {"name": "aberta", "type": "boolean", "trueValues": ["sim"], "falseValues": ["não"],
+     "title": "Aberta"},
+    {"name": "servicos", "type": "string", "title": "Serviços"},
+]}
 
 #: English that CKAN's DataStore pages and preview show and ours must not.
 ENGLISH = ["Data viewer", "Close modal", "yyyy-mm-dd", "list of downloadable formats",
@@ -64,43 +59,31 @@ def text_of(html: str) -> str:
     return re.sub(r"\s+", " ", BeautifulSoup(html, "html.parser").get_text(" ")).strip()
 
 
-@pytest.fixture
-def site_context() -> Callable[[], dict[str, Any]]:
-    def context() -> dict[str, Any]:
-        user = helpers.call_action("get_site_user")
-        return {"user": user["name"], "ignore_auth": True}
-
-    return context
+def csv_upload(content: str, filename: str) -> FileStorage:
+    return FileStorage(stream=io.BytesIO(content.encode("utf-8")), filename=filename,
+                       content_type="text/csv")
 
 
 @pytest.fixture
-def loaded_table(organization, create_with_upload, validation_worker, site_context):
-    """``loaded_table(name, validate=True, private=False)``: a dataset with an
-    uploaded table, validated by the real pipeline (or left pending), whose
-    rows are in the DataStore with a table preview."""
+def published_table(new_dataset, sysadmin, validation_worker
+                    ) -> Callable[[str], tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]:
+    """``published_table(name)``: a public dataset whose uploaded table went
+    through validation and the typed load; its preview."""
 
-    def load(name: str, validate: bool = True, private: bool = False
-             ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-        dataset = helpers.call_action("package_create", **dataset_fields(
-            organization, name, title=f"Tabela {name}", private=private))
-        resource = create_with_upload(TABLE, f"{name}.csv", package_id=dataset["id"],
-                                      name="Atendimentos por UBS", format="CSV")
-        if validate:
-            helpers.call_action("resource_validation_run", id=resource["id"],
-                                **{"async": False})
-        helpers.call_action("datastore_create", context=site_context(),
-                            resource_id=resource["id"], force=True,
-                            fields=FIELDS, records=RECORDS)
-        views = helpers.call_action("resource_view_list", context=site_context(),
-                                    id=resource["id"])
-        view = next((v for v in views if v["view_type"] == "datatables_view"), None)
-        if view is None:
-            view = helpers.call_action("resource_view_create", context=site_context(),
-                                       resource_id=resource["id"],
-                                       view_type="datatables_view", title="Tabela")
-        return dataset, helpers.call_action("resource_show", id=resource["id"]), view
+    def publish(name: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+        dataset = new_dataset(name, private=False, title=f"Tabela {name}")
+        created = helpers.call_action(
+            "resource_create", context={"user": sysadmin["name"]}, package_id=dataset["id"],
+            upload=csv_upload(TABLE, f"{name}.csv"), name="Atendimentos por UBS",
+            format="CSV", schema=json.dumps(SCHEMA))
+        validation_worker()
+        resource = helpers.call_action("resource_show", id=created["id"])
+        assert resource["datastore_active"], helpers.call_action(
+            "mogi_datastore_status", resource_id=resource["id"])
+        (view,) = helpers.call_action("resource_view_list", id=resource["id"])
+        return dataset, resource, view
 
-    return load
+    return publish
 
 
 def resource_path(dataset: dict[str, Any], resource: dict[str, Any]) -> str:
@@ -108,8 +91,8 @@ def resource_path(dataset: dict[str, Any], resource: dict[str, Any]) -> str:
 
 
 def test_the_dictionary_names_types_describes_and_shows_examples_in_portuguese(
-        app, loaded_table):
-    dataset, resource, _view = loaded_table("ubs-dicionario")
+        app, published_table):
+    dataset, resource, _view = published_table("ubs-dicionario")
     page = BeautifulSoup(app.get(resource_path(dataset, resource), status=200).body,
                          "html.parser")
     dictionary = page.find("table", class_="mogi-dicionario-tabela")
@@ -140,19 +123,23 @@ def test_the_dictionary_names_types_describes_and_shows_examples_in_portuguese(
     assert rows["Custo (R$)"].th.find("code").get_text() == "custo"
 
 
-def test_the_preview_says_how_many_rows_the_table_has(app, loaded_table):
-    dataset, resource, _view = loaded_table("ubs-linhas")
+def test_the_preview_says_how_many_rows_the_table_has(app, published_table):
+    dataset, resource, _view = published_table("ubs-linhas")
     page = BeautifulSoup(app.get(resource_path(dataset, resource), status=200).body,
                          "html.parser")
     preview = page.find(id="mogi-previa")
     assert preview.find("h2").get_text(strip=True) == "Prévia dos dados"
-    assert re.search(r"\b3 linhas\b", preview.find(class_="mogi-carregado").get_text(" "))
+    status = helpers.call_action("mogi_datastore_status", resource_id=resource["id"])
+    line = " ".join(preview.find(class_="mogi-carregado").get_text(" ").split())
+    assert re.fullmatch(r"Dados carregados em \d{2}/\d{2}/\d{4} às \d{2}:\d{2} · 3 linhas",
+                        line), line
+    assert status["loaded_at"] and status["rows"] == 3
     frame = preview.find("iframe")
     assert frame["title"] == "Prévia dos dados: Atendimentos por UBS"
 
 
-def test_no_english_on_the_resource_page_nor_in_the_preview(app, loaded_table):
-    dataset, resource, view = loaded_table("ubs-portugues")
+def test_no_english_on_the_resource_page_nor_in_the_preview(app, published_table):
+    dataset, resource, view = published_table("ubs-portugues")
     page = app.get(resource_path(dataset, resource), status=200).body
     frame = app.get(f"{resource_path(dataset, resource)}/view/{view['id']}", status=200).body
     for html in (page, frame):
@@ -176,7 +163,7 @@ def test_no_english_on_the_resource_page_nor_in_the_preview(app, loaded_table):
 def search_rows(app, view: dict[str, Any], search: str = "",
                 columns: dict[str, str] | None = None) -> list[str]:
     """The preview's request for rows (as DataTables posts it): the units found."""
-    names = [field["id"] for field in FIELDS]
+    names = [field["name"] for field in SCHEMA["fields"]]
     form = {"draw": "1", "start": "0", "length": "20", "search[value]": search,
             "order[0][column]": "0", "order[0][dir]": "asc"}
     for index, name in enumerate(["_id", *names]):
@@ -186,22 +173,27 @@ def search_rows(app, view: dict[str, Any], search: str = "",
     return [row["unidade"] for row in answer["data"]]
 
 
-def test_the_preview_search_finds_portuguese_words(app, loaded_table):
+def test_the_preview_search_finds_portuguese_words(app, published_table):
     """Whole words in any inflection, accents, several words, and column
     filters on decimals and dates as the DataStore stores them."""
-    _dataset, _resource, view = loaded_table("ubs-busca")
+    _dataset, _resource, view = published_table("ubs-busca")
     assert search_rows(app, view, "consulta") == ["UBS Jundiapeba", "UBS César de Souza"]
     assert search_rows(app, view, "Saúde") == ["UBS César de Souza"]
     assert search_rows(app, view, "vacinação médicas") == ["UBS Jundiapeba"]
     assert search_rows(app, view, "jundia") == ["UBS Jundiapeba"]
     assert search_rows(app, view, "xyz') or 1=1 --") == []
+    # a number, a date, yes/no: that value (the script sends them as stored)
     assert search_rows(app, view, columns={"custo": "98765.43"}) == ["UBS Braz Cubas"]
     assert search_rows(app, view, columns={"data": "2024-10-31"}) == ["UBS César de Souza"]
+    assert search_rows(app, view, columns={"aberta": "false"}) == ["UBS Braz Cubas"]
+    assert search_rows(app, view, columns={"atendimentos": "1204"}) == ["UBS Jundiapeba"]
     assert search_rows(app, view, columns={"unidade": "césar"}) == ["UBS César de Souza"]
+    assert search_rows(app, view, columns={"unidade": "ubs", "aberta": "true"}) == [
+        "UBS Jundiapeba", "UBS César de Souza"]
 
 
-def test_the_dataset_page_leads_to_the_data(app, loaded_table):
-    dataset, resource, _view = loaded_table("ubs-botao")
+def test_the_dataset_page_leads_to_the_data(app, published_table):
+    dataset, resource, _view = published_table("ubs-botao")
     page = BeautifulSoup(app.get(f"/dataset/{dataset['name']}", status=200).body,
                          "html.parser")
     link = page.find("a", class_="mogi-ver-dados")
@@ -209,25 +201,37 @@ def test_the_dataset_page_leads_to_the_data(app, loaded_table):
     assert link["href"] == f"{resource_path(dataset, resource)}#mogi-previa"
 
 
-def test_nothing_of_a_held_table_reaches_a_visitor(app, loaded_table, sysadmin):
-    """A table not cleared yet (its validation never ran): the visitor sees no
-    column, no example, no row count, no preview; the staff see it all."""
-    dataset, resource, view = loaded_table("ubs-retida", validate=False)
+def test_nothing_of_a_held_table_reaches_a_visitor(app, published_table, sysadmin):
+    """A loaded table whose new file is not checked yet: its file is held, so a
+    visitor sees no column, no example, no row count and no preview (its page
+    nor the preview's own); the staff see them."""
+    dataset, resource, view = published_table("ubs-retida")
+    helpers.call_action("resource_patch", context={"user": sysadmin["name"]},
+                        id=resource["id"], upload=csv_upload(TABLE, "nova-versao.csv"))
     path = resource_path(dataset, resource)
-    page = app.get(path, status=200).body
-    text = text_of(page)
-    assert "poderão ser vistos aqui assim que o arquivo puder ser baixado" in text
-    for secret in ("Unidade de saúde", "Custo (R$)", "UBS Jundiapeba", "1.234,56",
-                   "3 linhas", "custo"):
+    page = BeautifulSoup(app.get(path, status=200).body, "html.parser")
+    # (the column names are in the resource's public metadata, its schema:
+    # no dictionary, no row, no example, no count is shown)
+    assert page.find(class_="mogi-dicionario") is None
+    preview = page.find(id="mogi-previa")
+    assert "poderão ser vistos aqui assim que o arquivo puder ser baixado" in text_of(
+        str(preview))
+    assert preview.find("iframe") is None
+    text = text_of(str(page))
+    for secret in ("UBS Jundiapeba", "1.234,56", "3 linhas", "Vacinação"):
         assert secret not in text, secret
     frame = text_of(app.get(f"{path}/view/{view['id']}", status=200).body)
+    assert "poderão ser vistos aqui assim que o arquivo puder ser baixado" in frame
     for secret in ("Unidade de saúde", "unidade", "UBS Jundiapeba"):
         assert secret not in frame, secret
+    assert "UBS" not in app.post(f"/datatables/ajax/{view['id']}", data={
+        "draw": "1", "start": "0", "length": "20", "search[value]": ""}, status=403).body
     dataset_page = BeautifulSoup(app.get(f"/dataset/{dataset['name']}").body, "html.parser")
     assert dataset_page.find("a", class_="mogi-ver-dados") is None
-    # the staff see the dictionary
+    # the staff see the dictionary and the rows line
     staff = {"Authorization": sysadmin["token"]}
-    assert "Unidade de saúde" in text_of(app.get(path, headers=staff, status=200).body)
+    text = text_of(app.get(path, headers=staff, status=200).body)
+    assert "Unidade de saúde" in text and "3 linhas" in text
 
 
 def test_values_read_as_people_write_them():

@@ -11,7 +11,6 @@ of it, not even its column names.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,10 +42,22 @@ class Column:
 
 @dataclass(frozen=True)
 class Loaded:
-    """When the rows were loaded and how many there are."""
+    """The rows visitors read now and the state of the table's loads.
 
-    rows: int
-    when: datetime.datetime | None
+    ``rows`` and ``when`` (day and time in the portal's time zone) describe the
+    rows there are (None: none, or a table loaded outside the portal's loader:
+    no date); ``state`` is the loader's (``queued``, ``loading``, ``loaded``,
+    ``failed``, ``not_loaded`` or None) and ``error`` why its last attempt failed.
+    """
+
+    rows: int | None
+    when: tuple[str, str] | None
+    state: str | None = None
+    error: str | None = None
+
+    @property
+    def in_progress(self) -> bool:
+        return self.state in ("queued", "loading")
 
 
 def _read(action: str, data_dict: dict[str, Any]) -> dict[str, Any] | None:
@@ -109,14 +120,22 @@ def dictionary(resource_id: str) -> list[Column]:
 
 
 def loaded(resource: Mapping[str, Any]) -> Loaded | None:
-    """When the visitor's table was loaded and how many rows it has (None when
-    the visitor may not read it)."""
+    """When the table's rows were loaded, how many there are and how its loads
+    go (``mogi_datastore_status``), for a visitor who may read them; None for
+    anyone else, and for a table the loader never dealt with that has no rows."""
+    status = _read("mogi_datastore_status", {"resource_id": resource["id"]}) or {}
     if not may_read(resource):
+        if status.get("state") in ("queued", "loading", "failed") and not status.get("rows"):
+            return Loaded(rows=None, when=None, state=status["state"], error=status.get("error"))
         return None
-    info = _read("datastore_info", {"id": resource["id"]})
-    if info is None:
-        return None
-    return Loaded(rows=int((info.get("meta") or {}).get("count") or 0), when=None)
+    rows, when = status.get("rows"), status.get("loaded_at")
+    if rows is None:
+        # rows put there some other way (the DataStore API): CKAN's count
+        info = _read("datastore_info", {"id": resource["id"]}) or {}
+        rows = (info.get("meta") or {}).get("count")
+    return Loaded(rows=None if rows is None else int(rows),
+                  when=presentation.display_moment(when) if when else None,
+                  state=status.get("state"), error=status.get("error"))
 
 
 def preview_url(package: Mapping[str, Any], resource: Mapping[str, Any]) -> str | None:

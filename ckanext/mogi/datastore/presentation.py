@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import format_decimal
 from ckan.plugins import toolkit
 
@@ -115,3 +115,17 @@ def display_value(value: Any, column_type: str, where: Locale | None = None) -> 
     elif column_type in BOOLEAN_TYPES and str(value).lower() in ("true", "false"):
         return toolkit._("Yes") if str(value).lower() == "true" else toolkit._("No")
     return str(value)
+
+
+def display_moment(iso: str, where: Locale | None = None) -> tuple[str, str] | None:
+    """A moment stored in UTC (ISO) as the day and the time people read in the
+    portal's time zone (``ckan.display_timezone``): ``("05/12/2026", "13:22")``."""
+    moment = _iso_datetime(iso)
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.UTC)
+    local = moment.astimezone(toolkit.h.get_display_timezone())
+    where = where or locale()
+    return (format_date(local, _date_pattern(where), locale=where),
+            format_time(local, "HH:mm", locale=where))

@@ -13,12 +13,14 @@ CKAN's ``datatables_view`` answers the preview's requests for rows
   became "1234" and "56"; and two words had to stand side by side in the row.
 
 This is CKAN 2.12's view (``ckanext.datatablesview.blueprint.ajax``) with the
-table search and the column filters in the site's language, letters of every
-alphabet, digits and the decimal point kept, and every word looked for on its
-own. ``before_request`` answers the
-endpoint before CKAN's view runs (registered in ``OVERRIDES``, checked at
-start-up). Rows are read with the visitor's context: the DataStore's own
-checks decide what they may see.
+table search and the text columns' filters in the site's language, letters of
+every alphabet, digits and the decimal point kept, and every word looked for
+on its own; a filter on a number, date or yes/no column asks for that value
+(CKAN looked for its text in the row's full text, which holds the file's
+"1.234,56" and "31/12/2024", never the stored "1234.56" and "2024-12-31").
+``before_request`` answers the endpoint before CKAN's view runs (registered
+in ``OVERRIDES``, checked at start-up). Rows are read with the visitor's
+context: the DataStore's own checks decide what they may see.
 """
 
 from __future__ import annotations
@@ -59,6 +61,10 @@ def prefix_query(text: str) -> str:
     return " & ".join(f"{word}:*" for word in words)
 
 
+#: Column types searched by their words; any other column by its value.
+_WORDS_TYPES = frozenset({"text", "varchar", "char", "citext", "name"})
+
+
 def _indexed(form: Any, template: str) -> list[int]:
     found = []
     while template % len(found) in form:
@@ -94,16 +100,30 @@ def ajax(resource_view_id: str) -> Answer:
         + (" desc" if form[f"order[{i}][dir]"] == "desc" else " asc")
         for i in _indexed(form, "order[%d][column]")
     ]
-    column_search = {
-        str(form[f"columns[{i}][name]"]): prefix_query(str(form[f"columns[{i}][search][value]"]))
-        for i in _indexed(form, "columns[%d][search][value]")
-        if form[f"columns[{i}][search][value]"]
-    }
-    column_search = {name: query for name, query in column_search.items() if query}
+    types = {field["id"]: field["type"] for field in unfiltered["fields"]}
+    typed_filters: dict[str, str] = {}
+    column_search: dict[str, str] = {}
+    for i in _indexed(form, "columns[%d][search][value]"):
+        name = str(form.get(f"columns[{i}][name]") or "")
+        value = str(form[f"columns[{i}][search][value]"]).strip()
+        if not value or name not in types:
+            continue
+        if types[name] in _WORDS_TYPES:
+            if query_text := prefix_query(value):
+                column_search[name] = query_text
+        else:
+            # a number, a date, yes/no: the value itself (the preview's script
+            # sends it as the DataStore stores it: 1234.56, 2024-12-31, true)
+            typed_filters[name] = value
     query: dict[str, Any] = {
         "q": column_search or prefix_query(str(form["search[value]"])),
         "language": toolkit.config.get("ckan.datastore.default_fts_lang"),
     }
+    for name, value in typed_filters.items():
+        if name in filters and value not in [str(v) for v in filters[name]]:
+            # the view itself never shows that value (a filter only narrows)
+            return _page(form, unfiltered, 0, [])
+        filters[name] = [value]
     try:
         response = datastore_search({}, {
             **query,
@@ -126,10 +146,15 @@ def ajax(resource_view_id: str) -> Answer:
                   for name in columns}
         record["DT_RowId"] = "row" + str(row.get("_id", ""))
         data.append(record)
+    return _page(form, unfiltered, response.get("total", 0), data)
+
+
+def _page(form: Any, unfiltered: dict[str, Any], found: int,
+          data: list[dict[str, str]]) -> Answer:
     return json.dumps({
         "draw": int(form["draw"]),
         "recordsTotal": unfiltered.get("total", 0),
-        "recordsFiltered": response.get("total", 0),
+        "recordsFiltered": found,
         "data": data,
         "total_was_estimated": unfiltered.get("total_was_estimated", False),
     }), 200, JSON
