@@ -20,9 +20,11 @@ from typing import Any
 import pytest
 from babel import Locale
 from bs4 import BeautifulSoup
+from ckan import model
 from ckan.tests import helpers
 from werkzeug.datastructures import FileStorage
 
+from ckanext.mogi.datastore import model as dmodel
 from ckanext.mogi.datastore import presentation
 
 pytestmark = pytest.mark.usefixtures("clean_db")
@@ -136,6 +138,36 @@ def test_the_preview_says_how_many_rows_the_table_has(app, published_table):
     assert status["loaded_at"] and status["rows"] == 3
     frame = preview.find("iframe")
     assert frame["title"] == "Prévia dos dados: Atendimentos por UBS"
+
+
+def test_the_rows_line_says_when_a_new_version_loads_and_when_a_load_failed(
+        app, published_table, sysadmin, validation_worker, ckan_config, monkeypatch):
+    dataset, resource, _view = published_table("ubs-recarga")
+    path = resource_path(dataset, resource)
+
+    def line() -> str:
+        preview = BeautifulSoup(app.get(path, status=200).body, "html.parser").find(
+            id="mogi-previa")
+        return " ".join(preview.find(class_=re.compile("^mogi-carreg|^mogi-carga")).find_parent(
+            "section").get_text(" ").split())
+
+    # a new file: checked by the worker, its load waiting in another queue
+    monkeypatch.setitem(ckan_config, "ckanext.mogi.datastore.queue", "mogi-datastore-later")
+    helpers.call_action("resource_patch", context={"user": sysadmin["name"]},
+                        id=resource["id"], upload=csv_upload(TABLE, "nova-versao.csv"))
+    validation_worker()
+    status = helpers.call_action("mogi_datastore_status", resource_id=resource["id"])
+    assert status["state"] == "queued" and status["rows"] == 3
+    assert "3 linhas" in line()
+    assert ("Uma nova versão dos dados está sendo carregada: até ela ficar pronta, "
+            "estas são as linhas da anterior.") in line()
+
+    # the load failed: the old rows stay, and the page says so, with why
+    dmodel.save(resource["id"], state=dmodel.FAILED, error="O arquivo não pôde ser lido.")
+    model.Session.commit()
+    assert "3 linhas" in line()
+    assert ("A última carga desta tabela falhou; estas são as linhas carregadas antes. "
+            "O arquivo não pôde ser lido.") in line()
 
 
 def test_no_english_on_the_resource_page_nor_in_the_preview(app, published_table):
