@@ -30,6 +30,11 @@ from ckanext.mogi.datastore.preview_search import prefix_query
 #: The demo table the journey opens, and what the citizen searches in it.
 DATASET = "compras-emergenciais-covid-19"
 SEARCH = "ESTERILIZACAO"
+#: A demo dataset given a description longer than a phone's screen.
+FOLDED = "licitacoes-2022"
+LONG_PARAGRAPH = ("Cada licitação traz o número do processo, a modalidade, o objeto, a "
+                  "situação e as datas de abertura e de publicação, como a Prefeitura as "
+                  "registra no sistema de compras.")
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
 SCREENS = [
@@ -213,3 +218,27 @@ def test_citizen_previews_a_table_searches_it_and_reads_a_portuguese_number(
     if phone:
         assert_no_sideways_scroll(page)
     shot("data dictionary")
+
+
+@pytest.mark.browser_context_args(**PHONE)
+def test_a_long_description_is_folded_on_a_phone(page: Page, portal: str, table: dict[str, Any],
+                                                  shot: Callable[[str], Path]):
+    """A dataset whose description fills more than a screen: folded to a few
+    lines, the buttons stay on the first screen, a tap unfolds it."""
+    dataset = helpers.call_action("package_show", id=FOLDED)
+    helpers.call_action("package_patch", id=FOLDED, notes="\n\n".join(
+        [dataset["notes"]] + [LONG_PARAGRAPH] * 6))
+    page.goto(f"{portal}/dataset/{FOLDED}")
+    shot("long description folded")
+    unfold = page.get_by_role("button", name="Ler a descrição completa")
+    expect(unfold).to_have_attribute("aria-expanded", "false")
+    assert_in_first_screen(page, {"title": "h1", "description": ".notes",
+                                  "unfold button": ".mogi-dobra-botao",
+                                  "download button": "a.mogi-baixar"})
+    assert_no_sideways_scroll(page)
+    unfold.tap()
+    folded_back = page.get_by_role("button", name="Mostrar menos da descrição")
+    expect(folded_back).to_have_attribute("aria-expanded", "true")
+    expect(page.locator(".notes")).to_contain_text(LONG_PARAGRAPH[:40])
+    shot("long description unfolded")
+    assert_portuguese_and_accessible(page)
