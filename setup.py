@@ -120,6 +120,8 @@ setup(
         "frictionless[excel,ods]>=5,<6",
         # mogi_validation's fork server preloads the XLSX reader
         "openpyxl>=3.1",
+        # mogi_datastore: COPY into the DataStore, its SQL composed safely
+        "psycopg2>=2.9",
     ],
     entry_points={
         "ckan.plugins": [f"{name} = {target}" for name, target in PLUGINS.items()],

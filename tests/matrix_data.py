@@ -14,6 +14,7 @@ Placeholders: ``{private}``, ``{public}``, ``{held}``, ``{flagged}``,
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -142,6 +143,19 @@ ROUTES: dict[str, list[Probe] | str | tuple[str, str, str]] = {
     "file.public_download": gets(
         "/file/public-download/resources/{private.res}", "/file/public-download/default/x"),
     "file.trusted_download": gets("/file/trusted-download/x"),
+    # The DataStore's pages: the rows follow the file gate (validation/gate.py).
+    "datastore.dump": gets(*(f"/datastore/dump/{{{obj}.res}}" for obj in RES_PATHS)),
+    "datastore.api_info": gets(*(f"/datastore/api_info/{{{obj}.res}}" for obj in RES_PATHS)),
+    "datastore.dictionary": gets(
+        *(f"/dataset/{{{obj}.name}}/dictionary/{{{obj}.res}}" for obj in RES_PATHS)),
+    # The table preview's data requests (the private table is loaded, with a preview).
+    "datatablesview.ajax": [Probe("/datatables/ajax/{private.view}", "POST", {
+        "draw": "1", "start": "0", "length": "50", "search[value]": ""})],
+    "datatablesview.filtered_download": [Probe(
+        "/datatables/filtered-download/{private.view}", "POST", {"params": json.dumps({
+            "search": {"value": ""}, "order": [], "visible": [True, True],
+            "columns": [], "format": "csv"}).replace("{", "{{").replace("}", "}}"),
+            "format": "csv"})],
     # RDF catalogue and feeds.
     "dcat.read_catalog": gets("/catalog.ttl", "/catalog.jsonld", "/catalog.xml",
                               "/catalog.ttl?q=segredo", "/catalog.ttl?fq=private:true"),
@@ -253,6 +267,15 @@ READ_ACTIONS: dict[str, list[dict[str, Any]]] = {
     "resource_view_show": [{"id": "{private.res}"}],
     "resource_validation_show": [{"resource_id": "{private.res}"}, {"resource_id": "{held.res}"},
                                  {"resource_id": "{flagged.res}"}],
+    "datastore_search": [{"resource_id": "{private.res}"}, {"resource_id": "{held.res}"},
+                         {"resource_id": "{flagged.res}"}, {"resource_id": "_table_metadata"}],
+    "datastore_info": CANARY_RES,
+    "datastore_search_sql": [{"sql": 'SELECT * FROM "{private.res}"'},
+                             {"sql": 'SELECT * FROM "{held.res}"'},
+                             {"sql": 'SELECT * FROM "{flagged.res}"'},
+                             {"sql": "SELECT * FROM _table_metadata"}],
+    "mogi_datastore_status": [{"resource_id": "{private.res}"}, {"resource_id": "{held.res}"},
+                              {"resource_id": "{flagged.res}"}],
     "tag_list": [{}, {"all_fields": True}, {"query": "segredo"}],
     "tag_search": [{"query": "segredo"}, {"query": "{private.tag}"}],
     "tag_autocomplete": [{"q": "segredo"}],
@@ -352,6 +375,14 @@ WRITE_ACTIONS: dict[str, list[dict[str, Any]]] = {
     "resource_view_delete": [{"id": "{private.res}"}],
     "resource_view_reorder": [{"id": "{private.res}", "order": []}],
     "resource_validation_run": [{"id": "{private.res}"}, {"id": "{held.res}"}],
+    **{name: [{"resource_id": "{private.res}", "force": True},
+              {"resource_id": "{held.res}", "force": True}] for name in (
+        "datastore_create", "datastore_upsert", "datastore_delete",
+        "datastore_records_delete", "datastore_run_triggers",
+    )},
+    "datastore_function_create": [{"name": "x", "rettype": "trigger",
+                                   "definition": "BEGIN RETURN NEW; END;"}],
+    "datastore_function_delete": [{"name": "populate_full_text_trigger"}],
     "resource_validation_justify": [{"resource_id": "{flagged.res}", "legal_basis": "art7_iii",
                                      "text": "x"}],
     "file_create": [{"name": "x.csv"}],

@@ -164,7 +164,7 @@ def test_wheel_installed_as_in_the_docker_image_loads_every_plugin(tmp_path: Pat
     assert loaded[-2].startswith(str(env_dir / "lib")), loaded[-2]
     assert loaded[-1].split() == plugins
     help_text = _run([str(ckan_cli), "-c", str(ini), "mogi", "--help"], tmp_path)
-    assert "demo" in help_text and "validation" in help_text
+    assert "demo" in help_text and "validation" in help_text and "datastore" in help_text
     # The wheel alone holds no demo catalogue: loading it says so, cleanly.
     no_demo = _process([str(ckan_cli), "-c", str(ini), "mogi", "demo", "load"], tmp_path, 1)
     assert "arquivo do catálogo de demonstração não encontrado" in no_demo.stderr

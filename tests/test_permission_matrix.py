@@ -92,7 +92,8 @@ def _obj(dataset: dict[str, Any], resource: dict[str, Any] | None, **extra: Any)
 
 
 def _run_worker() -> None:
-    """A real CKAN job worker, in burst mode, on the validation queue."""
+    """A real CKAN job worker, in burst mode, on the validation queue (the
+    DataStore's loads go to the same queue by default)."""
     queue = plugins.toolkit.config.get("ckanext.mogi.validation.queue") \
         or jobs.DEFAULT_QUEUE_NAME
     jobs.Worker([queue]).work(burst=True)
@@ -115,6 +116,7 @@ def world(reset_db, migrate_db_for) -> Iterator[SimpleNamespace]:
         reset_db()
         migrate_db_for("mogi_search")
         migrate_db_for("mogi_validation")
+        migrate_db_for("mogi_datastore")
         queue.empty()
 
         sysadmin = factories.SysadminWithToken()
@@ -171,8 +173,10 @@ def world(reset_db, migrate_db_for) -> Iterator[SimpleNamespace]:
         assert statuses["held"] == "created", statuses
         assert record["lgpd"]["findings"], record  # the worker found the CPFs
 
+        # The private table was cleared and loaded into the DataStore, with its preview.
+        [view] = helpers.call_action("resource_view_list", id=private_res["id"])
         objects = {
-            "private": _obj(private, private_res, tag=tag, fmt=fmt),
+            "private": _obj(private, private_res, tag=tag, fmt=fmt, view=view["id"]),
             "public": _obj(public, None),
             "public_b": _obj(public_b, None),
             "held": _obj(held, held_res),

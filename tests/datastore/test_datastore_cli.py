@@ -13,6 +13,7 @@ from ckan.tests import helpers
 from sample_data import UNITS
 
 from ckanext.mogi.datastore import loader
+from ckanext.mogi.validation.worker import ReconcilingWorker
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 
@@ -77,3 +78,15 @@ def test_load_needs_exactly_one_choice_and_names_what_is_missing(cli, validated)
     unknown = cli.invoke(ckan_cli, ["mogi", "datastore", "load", "--org", "nao-existe"])
     assert unknown.exit_code == 1
     assert "organização não encontrada: nao-existe" in unknown.output
+
+
+def test_the_worker_queues_a_lost_load_again_when_it_starts(validated):
+    _dataset, resource = validated
+
+    # `ckan mogi validation worker`: its maintenance (at start, then periodic)
+    # runs the DataStore's reconciler too, then the burst loads the table.
+    ReconcilingWorker([toolkit.config["ckanext.mogi.datastore.queue"]]).work(burst=True)
+
+    assert loader.table_exists(resource["id"])
+    assert helpers.call_action("mogi_datastore_status", resource_id=resource["id"])[
+        "state"] == "loaded"

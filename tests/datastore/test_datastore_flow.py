@@ -71,6 +71,19 @@ def test_a_cleared_table_is_loaded_with_its_schemas_types(
                                                              "Tabela de dados")]
 
 
+def test_without_a_schema_the_inferred_types_are_loaded(
+        new_dataset, upload_table, validation_worker, rows_of):
+    _dataset, resource = _upload(new_dataset, upload_table, "unidades", UNITS)
+    validation_worker()
+
+    result = rows_of(resource["id"])
+    assert {f["id"]: f["type"] for f in result["fields"]} == {
+        "_id": "int", "codigo": "text", "unidade": "text", "inauguracao": "date",
+        "custo": "numeric", "atendimentos": "int8", "ativa": "bool"}
+    assert [(r["codigo"], r["ativa"]) for r in result["records"]] == [
+        ("0001", True), ("0002", False), ("0003", True)]
+
+
 def test_portuguese_full_text_and_exact_sums_in_sql(new_dataset, upload_table,
                                                    validation_worker, api):
     _dataset, resource = _upload(new_dataset, upload_table, "unidades", UNITS,
@@ -121,6 +134,24 @@ def test_private_dataset_rows_are_403_for_outsiders(new_dataset, upload_table,
         assert api("datastore_info", user, id=resource["id"]).status_code == 403
         assert api("datastore_search_sql", user, sql=sql).status_code == 403
     assert api("datastore_search_sql", sysadmin, sql=sql).status_code == 200
+
+
+def test_visitors_get_no_list_of_the_datastore_tables(new_dataset, upload_table,
+                                                     validation_worker, api, sysadmin):
+    """The table list would name the loaded tables of private datasets."""
+    _dataset, resource = _upload(new_dataset, upload_table, "unidades", UNITS, private=True,
+                                 schema=json.dumps(SCHEMA))
+    validation_worker()
+    listing = {"resource_id": "_table_metadata"}
+    sql = "SELECT name FROM _table_metadata"
+    for user in (None, factories.UserWithToken()):
+        assert api("datastore_search", user, **listing).status_code in (403, 404)
+        assert api("datastore_search_sql", user, sql=sql).status_code in (403, 404)
+        assert resource["id"] not in api("datastore_search_sql", user, sql=sql).text
+    # The portal team still lists them.
+    names = [r["name"] for r in api("datastore_search_sql", sysadmin, sql=sql).json[
+        "result"]["records"]]
+    assert resource["id"] in names
 
 
 def test_deleting_the_resource_drops_its_rows(new_dataset, upload_table, validation_worker,

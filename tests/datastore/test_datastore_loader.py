@@ -128,6 +128,22 @@ def test_tsv_in_utf8_and_csv_in_utf16(tmp_path, table):
     assert read(table) == expected
 
 
+@pytest.mark.parametrize("text", [
+    'nome;valor\nTV 5" tela plana;10,00\nRádio;5,50\n',  # a quote inside a field
+    "nome;valor\r\nTV tela plana;10,00\nRádio;5,50\r\n",  # line ends change midway
+], ids=["quote-inside-a-field", "mixed-line-ends"])
+def test_quirks_postgresql_reads_otherwise_are_read_as_the_validation_does(
+        tmp_path, table, text):
+    schema = {"fields": [{"name": "nome", "type": "string"}, MONEY]}
+
+    result = loader.load_file(write(tmp_path, "q.csv", text), CSV, schema, table,
+                              expected_rows=2)
+
+    assert result.rows == 2
+    assert [row["valor"] for row in read(table)] == [Decimal("10.00"), Decimal("5.50")]
+    assert read(table)[0]["nome"] in ('TV 5" tela plana', "TV tela plana")
+
+
 def _sheet_rows() -> list[list[Any]]:
     return [["codigo", "unidade", "inauguracao", "custo", "atendimentos", "ativa"],
             ["0001", "UBS Jundiapeba", dt.datetime(2024, 12, 31), 1234.56, 1204, True],

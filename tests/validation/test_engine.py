@@ -86,6 +86,18 @@ def test_inferred_schema_reads_short_dates_and_date_times(tmp_path):
     assert validate_file(path, fmt="csv", schema=None).status == "success"
 
 
+def test_inferred_schema_reads_sim_and_nao_as_booleans(tmp_path):
+    path = write(tmp_path, "ativa;sigla\nsim;S\nNão;N\nSIM;-\n-;S\n")
+    schema = engine.infer_schema(path, sniff(path, "csv"))
+    fields = fields_of(schema)
+
+    assert fields["ativa"]["type"] == "boolean"
+    assert {"sim", "SIM"} <= set(fields["ativa"]["trueValues"])
+    assert "Não" in fields["ativa"]["falseValues"]
+    assert fields["sigla"]["type"] == "string"  # single letters are no yes/no
+    assert validate_file(path, fmt="csv", schema=None).status == "success"
+
+
 def test_inferred_schema_names_blank_and_repeated_labels(tmp_path):
     path = write(tmp_path, "a;;a\n1;2;3\n")
     fields = engine.infer_schema(path, sniff(path, "csv"))["fields"]

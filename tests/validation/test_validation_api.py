@@ -6,6 +6,7 @@ pipeline, synchronously (``async`` off) or by a real worker.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -17,7 +18,9 @@ from sample_data import BROKEN, UNITS, payroll
 pytestmark = pytest.mark.usefixtures("clean_db")
 
 RECORD_KEYS = {"id", "resource_id", "status", "created", "finished", "report", "error",
-               "lgpd", "dialect", "inferred_schema", "justification"}
+               "lgpd", "dialect", "inferred_schema", "justification",
+               # Added by this bundle (ckanext-validation's keys all stay).
+               "schema", "file_sha256", "cleared"}
 
 
 def api(app, action: str, user: dict[str, Any] | None, status: int, **data: Any) -> dict:
@@ -52,6 +55,33 @@ def test_sync_run_stores_a_report_and_the_resource_status(new_dataset, upload_ta
     unchanged = {k: v for k, v in resource.items()
                  if not k.startswith("validation_") and k != "metadata_modified"}
     assert {k: after[k] for k in unchanged} == unchanged
+
+
+def test_show_says_with_what_schema_on_what_bytes_and_whether_cleared(
+        new_dataset, upload_table):
+    """What readers of the table's rows (the DataStore loader) follow."""
+    dataset = new_dataset("atendimentos")
+    declared = {"fields": [{"name": "unidade", "type": "string"},
+                           {"name": "bairro", "type": "string"},
+                           {"name": "atendimentos", "type": "number", "decimalChar": ",",
+                            "groupChar": "."},
+                           {"name": "data", "type": "date", "format": "%d/%m/%Y"}]}
+    with_schema = upload_table(dataset, UNITS, "a.csv", schema=json.dumps(declared))
+    inferred = upload_table(dataset, UNITS, "b.csv")
+    flagged = upload_table(dataset, payroll(), "folha.csv")
+    for resource in (with_schema, inferred, flagged):
+        helpers.call_action("resource_validation_run", id=resource["id"], **{"async": False})
+
+    shown = {name: helpers.call_action("resource_validation_show", resource_id=r["id"])
+             for name, r in (("declared", with_schema), ("inferred", inferred),
+                             ("flagged", flagged))}
+    assert shown["declared"]["status"] == "success"
+    assert shown["declared"]["schema"] == declared
+    assert shown["declared"]["inferred_schema"] is None
+    assert shown["inferred"]["schema"] == shown["inferred"]["inferred_schema"]
+    assert shown["declared"]["file_sha256"] == hashlib.sha256(UNITS.encode()).hexdigest()
+    assert [shown[n]["cleared"] for n in ("declared", "inferred", "flagged")] == [
+        True, True, False]
 
 
 def test_failure_report_and_lgpd_findings(new_dataset, upload_table):

@@ -13,6 +13,10 @@ the view's endpoint, not by the URL, and change no CKAN code:
   views end in a server error; here they get a 403 with a message.
 * ``/group/bulk_process/<id>`` exists for organizations only; for a group,
   CKAN's view ends in a server error; here it is 404.
+* The table preview's requests for rows (``/datatables/ajax/<view>``,
+  ``/datatables/filtered-download/<view>``) for a view whose rows the user
+  may not read (a private dataset's, a table the file gate holds): CKAN's
+  views end in a server error whose message names the resource; here 404.
 
 And after the view: an API refusal (403) names nothing. CKAN's
 authorization messages carry the protected object's id even when the caller
@@ -50,7 +54,15 @@ OVERRIDES: tuple[patches.Override, ...] = tuple(
         ("group.unfollow", "anonymous unfollow is refused with 403"),
         ("group.bulk_process", "bulk processing of a group is 404"),
         ("api.action", "API refusals name no protected id"),
-    ))
+    )) + tuple(
+    # datatables_view's endpoints exist only with that plugin: its views are checked.
+    patches.Override("mogi_access", "attribute", name,
+                     "a preview's rows the user may not read are 404, not a 500",
+                     module="ckanext.datatablesview.blueprint")
+    for name in ("ajax", "filtered_download"))
+
+#: datatables_view's requests for a view's rows.
+_VIEW_ROWS = ("datatablesview.ajax", "datatablesview.filtered_download")
 
 
 def _resource_endpoint(endpoint: str) -> bool:
@@ -71,7 +83,19 @@ def before_request() -> Any:
         return base.abort(403, toolkit._("Log in to follow or unfollow."))
     if endpoint == "group.bulk_process":
         return base.abort(404, toolkit._("Group not found"))
+    if endpoint in _VIEW_ROWS and not _may_read_rows(str(args.get("resource_view_id") or "")):
+        return base.abort(404, toolkit._("Resource view not found"))
     return None
+
+
+def _may_read_rows(view_id: str) -> bool:
+    """Whether the current user may read the rows behind a resource view."""
+    try:
+        view = toolkit.get_action("resource_view_show")({}, {"id": view_id})
+        toolkit.check_access("datastore_search", {}, {"resource_id": view["resource_id"]})
+    except (toolkit.NotAuthorized, toolkit.ObjectNotFound):
+        return False
+    return True
 
 
 def after_request(response: Response) -> Response:

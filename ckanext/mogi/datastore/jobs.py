@@ -94,8 +94,11 @@ def load_resource(resource_id: str) -> dict[str, Any]:
     """
     validation = validation_of(resource_id)
     decision = decide(validation)
-    if decision == KEEP:
-        return dmodel.get(resource_id) or {"state": None}
+    if decision == KEEP:  # pending again: the next verdict decides
+        current = dmodel.get(resource_id)
+        if current is None or current["state"] not in (dmodel.QUEUED, dmodel.LOADING):
+            return current or {"state": None}
+        return _settled(resource_id, current)
     assert validation is not None
     if decision == DROP:
         return drop_rows(resource_id, validation)
@@ -103,7 +106,8 @@ def load_resource(resource_id: str) -> dict[str, Any]:
     current = dmodel.get(resource_id) or {}
     attempts = int(current.get("attempts") or 0) + 1 if current.get("verdict") == verdict else 1
     res = model.Resource.get(resource_id)
-    assert res is not None
+    if res is None:  # deleted meanwhile
+        return {"state": None}
     dmodel.save(resource_id, package_id=res.package_id, state=dmodel.LOADING,
                 verdict=verdict, attempts=attempts)
     model.Session.commit()
@@ -111,13 +115,11 @@ def load_resource(resource_id: str) -> dict[str, Any]:
         with local_file(resource_id, validation) as path:
             result = loader.load_file(
                 path, validation.get("dialect") or {}, validation.get("schema") or {},
-                resource_id, before_swap=lambda: _still_wanted(resource_id, validation))
+                resource_id, before_swap=lambda: _still_wanted(resource_id, validation),
+                expected_rows=validated_rows(validation))
     except Superseded:
         # A newer verdict (or a new file) decides; its own signal does the rest.
-        state = dmodel.LOADED if current.get("loaded_at") else dmodel.NOT_LOADED
-        row = dmodel.save(resource_id, state=state, error=None)
-        model.Session.commit()
-        return row
+        return _settled(resource_id, current)
     except TranslatableError as exc:
         return _failed(resource_id, exc.message)
     except Exception:
@@ -130,6 +132,25 @@ def load_resource(resource_id: str) -> dict[str, Any]:
                       rows=result.rows, loaded_verdict=verdict, error=None)
     model.Session.commit()
     return row
+
+
+def _settled(resource_id: str, current: dict[str, Any]) -> dict[str, Any]:
+    """No load goes on: the state says whether the table has rows."""
+    model.Session.rollback()
+    row = dmodel.save(resource_id, state=dmodel.LOADED if current.get("loaded_at")
+                      else dmodel.NOT_LOADED)
+    model.Session.commit()
+    return row
+
+
+def validated_rows(validation: dict[str, Any]) -> int | None:
+    """How many rows the validation read (None when it read only some)."""
+    options = validation.get("options") or {}
+    if any(options.get(key) for key in ("limit_rows", "row_limit")):
+        return None
+    tasks = (validation.get("report") or {}).get("tasks") or []
+    rows = tasks[0].get("stats", {}).get("rows") if tasks else None
+    return rows if isinstance(rows, int) else None
 
 
 def _failed(resource_id: str, message: str) -> dict[str, Any]:

@@ -13,10 +13,13 @@ write connection:
    ``ckan.datastore.default_fts_lang``) in the same pass;
 3. its primary key, its full-text index (``ckan.datastore.default_fts_index_method``),
    CKAN's full-text trigger (for later ``datastore_upsert`` calls), the
-   columns' info (label, notes) as CKAN stores it, and fresh statistics;
+   columns' info (label, notes) as CKAN stores it, fresh statistics and, on
+   large tables, a B-tree index on each column of few distinct values (what
+   filters are made of);
 4. the swap: the old table is dropped and the new one takes the resource's
    name, and CKAN's cached row count is set, in the last moments of the
-   transaction.
+   transaction; after the commit a ``VACUUM`` marks its pages all-visible
+   (counts then read indexes only).
 
 Visitors read the old rows until the commit; a load that fails anywhere
 rolls back and leaves them as they were. ``before_swap`` lets the caller
@@ -41,12 +44,16 @@ from psycopg2 import sql
 
 from ckanext.mogi.common.i18n import N_, TranslatableError
 from ckanext.mogi.datastore.columns import plan
-from ckanext.mogi.datastore.source import CHUNK_BYTES, Dialect, open_copy
+from ckanext.mogi.datastore.source import CHUNK_BYTES, Copy, Dialect, open_copy
 
 log = logging.getLogger(__name__)
 
 #: The temporary table the file is copied into (one per connection, dropped at commit).
 STAGING = "mogi_staging"
+#: Tables of at least this many rows get indexes for filters (smaller ones are read whole).
+FILTER_INDEX_MIN_ROWS = 10_000
+#: Columns with at most this many distinct values get such an index.
+FILTER_INDEX_MAX_VALUES = 1_000
 
 
 class LoadError(TranslatableError):
@@ -74,17 +81,20 @@ def load_file(
     resource_id: str,
     *,
     before_swap: Callable[[], None] | None = None,
+    expected_rows: int | None = None,
 ) -> LoadResult:
     """Load the table file at ``path`` as the DataStore table of ``resource_id``.
 
     ``dialect`` and ``schema`` are the validation's (``resource_validation_show``'s
-    ``dialect`` and ``schema``). Replaces the table's rows atomically: see the
+    ``dialect`` and ``schema``); ``expected_rows``, when known, the rows the
+    validation read (a CSV file that PostgreSQL reads otherwise is read again
+    as the validation does). Replaces the table's rows atomically: see the
     module. Raises :class:`LoadError` (nothing changed) with a translatable message.
     """
     columns = plan(schema)
     if not columns:
         raise LoadError(N_("The table's schema has no columns to load."))
-    source = open_copy(path, Dialect.from_dict(dialect), columns)
+    file_dialect = Dialect.from_dict(dialect)
     staging = [sql.Identifier(f"c{index}") for index in range(len(columns))]
     new = f"_mogi_load_{uuid.uuid4().hex[:16]}"
     fts_index = f"{new}_fts"
@@ -99,11 +109,7 @@ def load_file(
             cursor.execute(sql.SQL("CREATE TEMP TABLE {} ({}) ON COMMIT DROP").format(
                 sql.Identifier(STAGING),
                 sql.SQL(", ").join(sql.SQL("{} text").format(c) for c in staging)))
-            copy = sql.SQL(
-                "COPY {} FROM STDIN WITH (FORMAT csv, DELIMITER {}, ENCODING {})").format(
-                sql.Identifier(STAGING), sql.Literal(source.delimiter),
-                sql.Literal(source.encoding))
-            cursor.copy_expert(copy.as_string(cursor), source.stream, size=CHUNK_BYTES)
+            source = _copy(cursor, path, file_dialect, columns, expected_rows)
             cursor.execute(sql.SQL(
                 "CREATE TABLE {} (_id serial, _full_text tsvector, {})").format(
                 sql.Identifier(new),
@@ -122,11 +128,12 @@ def load_file(
                 texts=sql.SQL(", ").join(staging),
                 staging=sql.Identifier(STAGING)), params)
             rows = cursor.rowcount
-            _finish_table(cursor, new, fts_index, columns)
+            _finish_table(cursor, new, fts_index, columns, rows)
             if before_swap is not None:
                 before_swap()
             _swap(cursor, new, fts_index, resource_id, rows)
         raw.commit()
+        _vacuum(raw, resource_id)
     except psycopg2.Error as exc:
         raw.rollback()
         raise _load_error(exc) from exc
@@ -139,12 +146,49 @@ def load_file(
         {"id": c.id, "type": c.type, **({"info": c.info} if c.info else {})} for c in columns])
 
 
+def _copy(cursor: Any, path: str, dialect: Dialect, columns: list[Any],
+          expected_rows: int | None) -> Copy:
+    """The file into the staging table: its own bytes through PostgreSQL's CSV
+    reader, or, when that reader fails on the file or reads another number of
+    rows than the validation did, the records as the validation reads them."""
+    source = open_copy(path, dialect, columns)
+    if dialect.format != "csv":
+        _copy_into_staging(cursor, source)
+        return source
+    cursor.execute("SAVEPOINT mogi_copy")
+    try:
+        copied = _copy_into_staging(cursor, source)
+    except psycopg2.DataError as exc:  # a quirk of the file (class 22): read it again
+        log.info("PostgreSQL's CSV reader refused %s (%s); reading it again", path,
+                 str(exc).strip())
+    else:
+        if expected_rows is None or copied == expected_rows:
+            cursor.execute("RELEASE SAVEPOINT mogi_copy")
+            return source
+        log.info("PostgreSQL's CSV reader read %s rows of %s, the validation %s; "
+                 "reading it again", copied, path, expected_rows)
+    cursor.execute("ROLLBACK TO SAVEPOINT mogi_copy")
+    source = open_copy(path, dialect, columns, rewrite=True)
+    _copy_into_staging(cursor, source)
+    return source
+
+
+def _copy_into_staging(cursor: Any, source: Copy) -> int:
+    """COPY of ``source`` into the staging table; how many rows."""
+    copy = sql.SQL("COPY {} FROM STDIN WITH (FORMAT csv, DELIMITER {}, ENCODING {})").format(
+        sql.Identifier(STAGING), sql.Literal(source.delimiter), sql.Literal(source.encoding))
+    cursor.copy_expert(copy.as_string(cursor), source.stream, size=CHUNK_BYTES)
+    return int(cursor.rowcount)
+
+
 def _fts_lang() -> str:
     return str(toolkit.config.get("ckan.datastore.default_fts_lang") or "simple")
 
 
-def _finish_table(cursor: Any, new: str, fts_index: str, columns: list[Any]) -> None:
-    """Primary key, full-text index, CKAN's trigger, the columns' info, statistics."""
+def _finish_table(cursor: Any, new: str, fts_index: str, columns: list[Any],
+                  rows: int) -> None:
+    """Primary key, full-text index, CKAN's trigger, the columns' info,
+    statistics, and indexes for the filters visitors use (:func:`_filter_indexes`)."""
     table = sql.Identifier(new)
     cursor.execute(sql.SQL("ALTER TABLE {} ADD PRIMARY KEY (_id)").format(table))
     method = str(toolkit.config.get("ckan.datastore.default_fts_index_method") or "gist")
@@ -165,6 +209,48 @@ def _finish_table(cursor: Any, new: str, fts_index: str, columns: list[Any]) -> 
             "CREATE TRIGGER zfulltext BEFORE INSERT OR UPDATE ON {} "
             "FOR EACH ROW EXECUTE PROCEDURE populate_full_text_trigger()").format(table))
     cursor.execute(sql.SQL("ANALYZE {}").format(table))
+    if rows >= FILTER_INDEX_MIN_ROWS:
+        _filter_indexes(cursor, new, columns, rows)
+
+
+def _filter_indexes(cursor: Any, new: str, columns: list[Any], rows: int) -> None:
+    """A B-tree index on each column of few distinct values (a bairro, a year, a
+    category: what ``datastore_search`` filters are made of), so that a filter
+    and its count read the index instead of the whole table. A column whose
+    values are too long for an index is left without one."""
+    cursor.execute("SELECT attname, n_distinct FROM pg_stats WHERE schemaname = 'public' "
+                   "AND tablename = %s", [new])
+    distinct = dict(cursor.fetchall())
+    for position, column in enumerate(columns):
+        estimate = distinct.get(column.id)
+        if estimate is None or column.type == "bool":
+            continue
+        count = estimate if estimate > 0 else -estimate * rows
+        if not 1 < count <= FILTER_INDEX_MAX_VALUES:
+            continue
+        cursor.execute("SAVEPOINT mogi_index")
+        try:
+            cursor.execute(sql.SQL("CREATE INDEX {} ON {} ({})").format(
+                sql.Identifier(f"{new}_{position}"), sql.Identifier(new),
+                sql.Identifier(column.id)))
+        except pg_errors.ProgramLimitExceeded:
+            cursor.execute("ROLLBACK TO SAVEPOINT mogi_index")
+        else:
+            cursor.execute("RELEASE SAVEPOINT mogi_index")
+
+
+def _vacuum(raw: Any, resource_id: str) -> None:
+    """After the commit: the table's pages marked all-visible, so that counts
+    read the indexes alone (autovacuum would do it later)."""
+    connection = raw.dbapi_connection  # psycopg2's own: VACUUM runs outside a transaction
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql.SQL("VACUUM {}").format(sql.Identifier(resource_id)))
+    except psycopg2.Error:  # the rows are committed; this is only faster reads
+        log.warning("Could not vacuum the DataStore table %s", resource_id, exc_info=True)
+    finally:
+        connection.autocommit = False
 
 
 def _swap(cursor: Any, new: str, fts_index: str, resource_id: str, rows: int) -> None:

@@ -13,6 +13,9 @@ are physical records, 1-based, as the validation counts them.
   looked at and skipped rows are left out. A record ends at a line feed
   outside double quotes, as PostgreSQL's CSV reader has it.
 - CSV/TSV in another encoding (UTF-16): decoded and sent as UTF-8.
+- CSV/TSV that PostgreSQL's CSV reader takes otherwise than Python's (a quote
+  inside a field, line ends that change midway; the loader notices and tries
+  again): read as the validation reads them, written again as UTF-8 CSV.
 - XLSX, XLS and ODS: the cells of the first sheet, read as the validation
   reads them (:func:`ckanext.mogi.common.reading.spreadsheet_cells`), each
   converted by its column (:meth:`.columns.Column.canonical`) and written as
@@ -94,10 +97,19 @@ class ChunkReader:
         return data
 
 
-def open_copy(path: str, dialect: Dialect, columns: Sequence[Column]) -> Copy:
-    """The rows of the file at ``path`` for COPY, in the file's order."""
+def open_copy(path: str, dialect: Dialect, columns: Sequence[Column], *,
+              rewrite: bool = False) -> Copy:
+    """The rows of the file at ``path`` for COPY, in the file's order.
+
+    ``rewrite``: a CSV file's records as Python's csv module reads them (as
+    the validation does), written again as UTF-8 CSV: slower, for the files
+    whose quirks PostgreSQL's own CSV reader takes otherwise (a quote inside
+    a field, line ends that change midway).
+    """
     if dialect.format != "csv":
         return Copy(ChunkReader(_spreadsheet_chunks(path, dialect, columns)), ",", "UTF8", True)
+    if rewrite:
+        return Copy(ChunkReader(_rewritten(path, dialect, len(columns))), ",", "UTF8", False)
     encoding = pg_encoding(dialect.encoding)
     if encoding is None:
         chunks = _transcoded(path, dialect.encoding or "utf-8")
@@ -194,22 +206,44 @@ def _kept_records(chunks: Iterable[bytes], dialect: Dialect) -> Iterator[bytes]:
         yield b"".join(batch)
 
 
-def _spreadsheet_chunks(path: str, dialect: Dialect,
-                        columns: Sequence[Column]) -> Iterator[bytes]:
-    """The data rows of the first sheet as UTF-8 CSV of canonical cells."""
+def _rewritten(path: str, dialect: Dialect, width: int) -> Iterator[bytes]:
+    with open(path, encoding=dialect.encoding or "utf-8", errors="replace",
+              newline="") as stream:
+        reader = csv.reader(stream, delimiter=dialect.delimiter, quotechar='"',
+                            doublequote=True)
+        rows = (record for number, record in enumerate(reader, start=1)
+                if number > dialect.header_row and number not in dialect.skip_rows
+                and any(cell.strip() for cell in record))
+        yield from _csv_chunks(record[:width] + [""] * (width - len(record))
+                               for record in rows)
+
+
+def _csv_chunks(rows: Iterable[Sequence[Any]]) -> Iterator[bytes]:
+    """``rows`` as UTF-8 CSV, in chunks."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    width = len(columns)
-    for number, cells in enumerate(spreadsheet_cells(path, dialect.format), start=1):
-        if number <= dialect.header_row or number in dialect.skip_rows:
-            continue
-        if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
-            continue  # an empty line of the sheet is no row
-        row = list(cells[:width]) + [None] * (width - len(cells))
-        writer.writerow([column.canonical(cell) for column, cell in zip(columns, row,
-                                                                        strict=True)])
+    for row in rows:
+        writer.writerow(row)
         if buffer.tell() >= CHUNK_BYTES:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue().encode("utf-8")
+
+
+def _spreadsheet_chunks(path: str, dialect: Dialect,
+                        columns: Sequence[Column]) -> Iterator[bytes]:
+    """The data rows of the first sheet as UTF-8 CSV of canonical cells."""
+    width = len(columns)
+
+    def rows() -> Iterator[list[str | None]]:
+        for number, cells in enumerate(spreadsheet_cells(path, dialect.format), start=1):
+            if number <= dialect.header_row or number in dialect.skip_rows:
+                continue
+            if all(cell is None or (isinstance(cell, str) and not cell.strip())
+                   for cell in cells):
+                continue  # an empty line of the sheet is no row
+            row = list(cells[:width]) + [None] * (width - len(cells))
+            yield [column.canonical(cell) for column, cell in zip(columns, row, strict=True)]
+
+    return _csv_chunks(rows())

@@ -21,6 +21,7 @@ from frictionless import formats
 
 from ckanext.mogi.common import dates
 from ckanext.mogi.common.reading import frictionless_resource, spreadsheet_cells
+from ckanext.mogi.validation import wordlists
 from ckanext.mogi.validation.dialect import Dialect
 
 #: Null markers of Brazilian exports (TabNet "-", SIDRA "...", R "NA").
@@ -120,6 +121,7 @@ class _Column:
     seconds: bool = False
     midnight: bool = True
     typed_only: bool = True
+    yes_no: bool = True
 
     def add(self, cell: Any) -> None:
         if isinstance(cell, str):
@@ -159,9 +161,12 @@ class _Column:
             self.iso_date and bool(_ISO_DATE.match(value)) and _parses(value, "%Y-%m-%d")
         )
         self.midnight = False
+        words = wordlists.load("booleans")
+        self.yes_no = self.yes_no and value in words["true"] + words["false"]
 
     def _add_typed(self, cell: Any) -> None:
         is_bool = isinstance(cell, bool)
+        self.yes_no = self.yes_no and is_bool
         self.integer = self.integer and isinstance(cell, int) and not is_bool
         number = isinstance(cell, int | float) and not is_bool
         self.ptbr_number = self.ptbr_number and number
@@ -178,7 +183,11 @@ class _Column:
             return descriptor
         if self.typed_only:
             return descriptor | self._typed_type()
-        if self.integer:
+        if self.yes_no:  # only "sim" and "não"
+            words = wordlists.load("booleans")
+            descriptor |= {"type": "boolean", "trueValues": list(words["true"]),
+                           "falseValues": list(words["false"])}
+        elif self.integer:
             descriptor["type"] = "integer"
         elif self.ptbr_number and self.dot_number:  # only "1.234": follow the file
             descriptor |= _number(dialect.decimal_char, dialect.group_char)
@@ -196,6 +205,8 @@ class _Column:
         return descriptor
 
     def _typed_type(self) -> dict[str, Any]:
+        if self.yes_no:
+            return {"type": "boolean"}
         if self.integer:
             return {"type": "integer"}
         if self.dot_number:
@@ -239,8 +250,9 @@ def infer_schema(path: str, dialect: Dialect, sample_rows: int = INFER_ROWS) -> 
     """A Table Schema with pt-BR conventions, from the first ``sample_rows`` rows.
 
     Numbers with decimal comma get ``decimalChar: ","`` (and ``groupChar: "."`` for
-    "1.234,56"), dd/mm/yyyy dates ``format: "%d/%m/%Y"``, codes with leading zeros
-    stay strings, and the null markers of Brazilian exports are missing values.
+    "1.234,56"), dd/mm/yyyy dates ``format: "%d/%m/%Y"``, columns of only "sim" and
+    "não" are booleans (``data/booleans.yaml``), codes with leading zeros stay
+    strings, and the null markers of Brazilian exports are missing values.
     Labels are stripped (trailing non-breaking spaces of some exports).
     """
     header, rows = iter_rows(path, dialect)
