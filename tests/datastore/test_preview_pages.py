@@ -257,7 +257,7 @@ def test_nothing_of_a_held_table_reaches_a_visitor(app, published_table, sysadmi
     for secret in ("Unidade de saúde", "unidade", "UBS Jundiapeba"):
         assert secret not in frame, secret
     assert "UBS" not in app.post(f"/datatables/ajax/{view['id']}", data={
-        "draw": "1", "start": "0", "length": "20", "search[value]": ""}, status=403).body
+        "draw": "1", "start": "0", "length": "20", "search[value]": ""}, status=404).body
     dataset_page = BeautifulSoup(app.get(f"/dataset/{dataset['name']}").body, "html.parser")
     assert dataset_page.find("a", class_="mogi-ver-dados") is None
     # the staff see the dictionary and the rows line
