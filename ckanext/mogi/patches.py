@@ -36,6 +36,7 @@ REGISTRY: dict[str, str] = {
     "mogi_dcat": "ckanext.mogi.dcat.seams",
     "mogi_validation": __name__,
     "mogi_access": "ckanext.mogi.access.guards",
+    "mogi_datastore": "ckanext.mogi.datastore.preview_search",
 }
 #: ``mogi_validation``'s, kept here (see :data:`VALIDATION`).
 OVERRIDES = VALIDATION
