@@ -122,6 +122,8 @@ setup(
         "openpyxl>=3.1",
         # mogi_datastore: COPY into the DataStore, its SQL composed safely
         "psycopg2>=2.9",
+        # mogi_datastore: numbers and dates of the preview in the site's locale
+        "Babel>=2.14",
     ],
     entry_points={
         "ckan.plugins": [f"{name} = {target}" for name, target in PLUGINS.items()],

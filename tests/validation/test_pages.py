@@ -234,7 +234,10 @@ def test_badges_on_resource_dataset_and_search_pages(app, add_table):
 def facet_items(body: str) -> dict[str, str]:
     """The "Situação da validação" facet of a search page: label -> link."""
     page = BeautifulSoup(body, "html.parser")
+    # The facet's own heading (a dataset's heading also says "Situação da
+    # validação", for screen readers, and the results come first in the page).
     heading = page.find(lambda tag: tag.name in ("h2", "h3")
+                        and "module-heading" in (tag.get("class") or [])
                         and "Situação da validação" in tag.get_text())
     assert heading is not None, "no validation facet on the page"
     section = heading.find_parent("section")
