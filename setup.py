@@ -45,6 +45,7 @@ PLUGINS = {
     "mogi_access": "ckanext.mogi.access.plugin:MogiAccessPlugin",
     "mogi_demo": "ckanext.mogi.demo.plugin:MogiDemoPlugin",
     "mogi_datastore": "ckanext.mogi.datastore.plugin:MogiDatastorePlugin",
+    "mogi_governance": "ckanext.mogi.governance.plugin:MogiGovernancePlugin",
 }
 
 setup(

@@ -273,6 +273,16 @@ ensure_database() {  # DB
     ensure_role_can_connect "$db"
 }
 
+# A fresh copy of database SOURCE named TARGET (dropped first if it exists):
+# the databases of each worker of a parallel test run. Nothing may be
+# connected to SOURCE meanwhile.
+clone_database() {  # SOURCE TARGET
+    valid_ident "$1"
+    valid_ident "$2"
+    psql_admin <<<"drop database if exists $2 with (force)" >/dev/null
+    psql_admin <<<"create database $2 owner $DB_USER template $1" >/dev/null
+}
+
 # -------------------------------------------------------- virtualenv, stack
 venv_python() { printf '%s/bin/python' "$VENV"; }
 

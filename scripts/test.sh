@@ -4,6 +4,11 @@
 #
 #   PYTEST_ARGS="tests/test_packaging.py -x" make test    run a subset
 #   MOGI_TEST_DB_NAME=other_test make test                another test database
+#   MOGI_TEST_WORKERS=1 make test                         one pytest process (default 2)
+#
+# With N workers (pytest-xdist, whole files per worker), worker k uses copies
+# of the test databases named <db>_gwk, Redis database <test.ini's> + k and
+# its own storage folder (tests/conftest.py, pytest_configure).
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -40,10 +45,28 @@ log "Test database schema (ckan -c test.ini db init)"
 mkdir -p "$ROOT/.local"
 "$VENV/bin/ckan" -c test.ini db init 2>&1 | sed -e '/^[[:space:]]*$/d' -e 's/^/    /'
 
-log "pytest ${PYTEST_ARGS:-}"
+workers="${MOGI_TEST_WORKERS:-2}"
+[[ "$workers" =~ ^[1-9][0-9]*$ ]] || die "MOGI_TEST_WORKERS must be a positive number, not '$workers'"
+parallel=()
+if (( workers > 1 )); then
+    log "Databases of $workers test workers (copies of $TEST_DB and its DataStore)"
+    datastore="$(datastore_db "$TEST_DB")"
+    for ((k = 0; k < workers; k++)); do
+        clone_database "$TEST_DB" "${TEST_DB}_gw$k"
+        clone_database "$datastore" "${datastore}_gw$k"
+        # What a copy does not take from its template: database settings and grants.
+        psql_admin >/dev/null <<SQL
+alter database ${datastore}_gw$k set default_text_search_config to 'pg_catalog.portuguese';
+grant connect on database ${datastore}_gw$k to $DB_RO_USER;
+SQL
+    done
+    parallel=(-n "$workers" --dist loadfile)
+fi
+
+log "pytest ${parallel[*]} ${PYTEST_ARGS:-}"
 status=0
 # shellcheck disable=SC2086  # PYTEST_ARGS is a list of words on purpose
-"$VENV/bin/pytest" ${PYTEST_ARGS:-} || status=$?
+"$VENV/bin/pytest" "${parallel[@]}" ${PYTEST_ARGS:-} || status=$?
 if [[ $contract -ne 0 ]]; then
     die "the import contract is broken (lint-imports above; exit status $contract)"
 fi

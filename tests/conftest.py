@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import configparser
 import io
+import os
 import threading
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +23,36 @@ from werkzeug.serving import make_server
 from ckanext.mogi.demo.loader import LoadSummary, load_demo, resolve_source
 from ckanext.mogi.validation import cli as validation_cli
 from ckanext.mogi.validation import jobs as validation_jobs
+
+# Parallel runs (pytest-xdist, ``make test`` runs two workers): each worker
+# gets its own databases, Redis database and storage folder, so that one
+# worker's ``clean_db`` or ``reset_redis`` never touches the other's data.
+# scripts/test.sh copies the databases for each worker before pytest starts.
+_WORKER_URLS = {
+    "sqlalchemy.url": "CKAN_SQLALCHEMY_URL",
+    "ckan.datastore.write_url": "CKAN_DATASTORE_WRITE_URL",
+    "ckan.datastore.read_url": "CKAN_DATASTORE_READ_URL",
+}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return
+    number = int(worker.removeprefix("gw"))
+    ini = configparser.ConfigParser(interpolation=None)
+    ini_path = Path(config.rootpath, config.getoption("ckan_ini"))
+    ini.read(ini_path)
+    main = ini["app:main"]
+    for option, variable in _WORKER_URLS.items():
+        url = os.environ.get(variable) or main[option]
+        base, _, database = url.rpartition("/")
+        os.environ[variable] = f"{base}/{database}_{worker}"
+    redis_url = os.environ.get("CKAN_REDIS_URL") or main["ckan.redis.url"]
+    base, _, database = redis_url.rpartition("/")
+    # Worker k uses the Redis database after the run's own by k (test.ini: 1, 2).
+    os.environ["CKAN_REDIS_URL"] = f"{base}/{int(database) + number}"
+    os.environ["CKAN_STORAGE_PATH"] = str(ini_path.parent / ".local" / f"test-storage-{worker}")
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,1 @@
+"""Governance of the catalogue: history, freshness, reminders, link checks, panel."""
