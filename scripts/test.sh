@@ -7,7 +7,7 @@
 #   MOGI_TEST_WORKERS=1 make test                         one pytest process (default 2)
 #
 # With N workers (pytest-xdist, whole files per worker), worker k uses copies
-# of the test databases named <db>_gwk, Redis database <test.ini's> + k and
+# of the test databases (<db>_gwk and <db>_gwk_datastore), Redis database <test.ini's> + k and
 # its own storage folder (tests/conftest.py, pytest_configure).
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -50,14 +50,14 @@ workers="${MOGI_TEST_WORKERS:-2}"
 parallel=()
 if (( workers > 1 )); then
     log "Databases of $workers test workers (copies of $TEST_DB and its DataStore)"
-    datastore="$(datastore_db "$TEST_DB")"
     for ((k = 0; k < workers; k++)); do
         clone_database "$TEST_DB" "${TEST_DB}_gw$k"
-        clone_database "$datastore" "${datastore}_gw$k"
+        copy="$(datastore_db "${TEST_DB}_gw$k")"
+        clone_database "$(datastore_db "$TEST_DB")" "$copy"
         # What a copy does not take from its template: database settings and grants.
         psql_admin >/dev/null <<SQL
-alter database ${datastore}_gw$k set default_text_search_config to 'pg_catalog.portuguese';
-grant connect on database ${datastore}_gw$k to $DB_RO_USER;
+alter database $copy set default_text_search_config to 'pg_catalog.portuguese';
+grant connect on database $copy to $DB_RO_USER;
 SQL
     done
     parallel=(-n "$workers" --dist loadfile)

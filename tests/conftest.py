@@ -47,7 +47,9 @@ def pytest_configure(config: pytest.Config) -> None:
     for option, variable in _WORKER_URLS.items():
         url = os.environ.get(variable) or main[option]
         base, _, database = url.rpartition("/")
-        os.environ[variable] = f"{base}/{database}_{worker}"
+        # The DataStore of database X stays X_datastore (X_gw0_datastore).
+        stem, datastore, _ = database.partition("_datastore")
+        os.environ[variable] = f"{base}/{stem}_{worker}{datastore}"
     redis_url = os.environ.get("CKAN_REDIS_URL") or main["ckan.redis.url"]
     base, _, database = redis_url.rpartition("/")
     # Worker k uses the Redis database after the run's own by k (test.ini: 1, 2).

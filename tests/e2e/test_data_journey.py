@@ -206,6 +206,16 @@ def test_citizen_previews_a_table_searches_it_and_reads_a_portuguese_number(
         names = [name.strip() for name in headers.all_inner_texts()]
         position = names.index(table["label"])
         expect(row.locator("td").nth(position)).to_have_text(expected)
+        # sorted by that column with the keyboard alone: Tab to its header, Enter
+        header = f".dataTables_scrollHead thead tr:first-child th:nth-child({position + 1})"
+        tab_to(page, frame, header)
+        page.keyboard.press("Enter")
+        expect(preview.locator(header)).to_have_attribute("aria-sort", "ascending")
+        settle(frame)
+        cells = rows.locator(f"td:nth-child({position + 1})").all_inner_texts()
+        assert len(cells) == table["rows"]
+        amounts = [float(c.replace(".", "").replace(",", ".")) for c in cells if c.strip()]
+        assert amounts == sorted(amounts)
     shot("searched, the number read")
     assert_portuguese_and_accessible(frame)
     assert_portuguese_and_accessible(page)

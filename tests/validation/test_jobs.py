@@ -62,7 +62,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(b"unidade;atendimentos\n")
             self.wfile.flush()
-            time.sleep(8)
+            # Far past the 2 s limit: a job that outlived it would end with a
+            # verdict on the header, never with the time-out message.
+            time.sleep(30)
         elif self.path == "/grande.csv":
             body = b"unidade;atendimentos\n" + b"UBS Centro;1\n" * 170_000
             self.send_response(200)
@@ -168,10 +170,8 @@ def test_timeout_ends_in_error_with_a_portuguese_message(new_dataset, table_serv
     table_server.resource_id = resource["id"]
     assert status(resource) == "created"
 
-    started = time.monotonic()
     validation_worker()
 
-    assert time.monotonic() - started < 8
     assert table_server.seen_status == ["running"]
     shown = helpers.call_action("resource_validation_show", resource_id=resource["id"])
     assert shown["status"] == "error"
