@@ -139,6 +139,33 @@ def test_a_redirect_loop_is_a_broken_link(new_dataset, link_server, allow, sysad
     assert server.requests == ["HEAD /a.csv HTTP/1.1", "HEAD /b.csv HTTP/1.1"]
 
 
+def test_too_many_redirects_and_a_closed_port_are_broken_links(
+        new_dataset, link_server, allow, ckan_config, monkeypatch, sysadmin):
+    server = link_server()
+    first = server.redirect("/1.csv", "/2.csv")
+    server.redirect("/2.csv", "/3.csv")
+    server.serve("/3.csv", CSV, Content_Type="text/csv")
+    closed = link_server()
+    closed_url = closed.base + "/x.csv"
+    closed.stop()
+    allow(server, closed)
+    monkeypatch.setitem(ckan_config, "ckanext.mogi.governance.link_check.max_redirects", 1)
+    dataset = new_dataset("longe", resources=[
+        {"url": first, "format": "CSV", "name": "Longe"},
+        {"url": closed_url, "format": "CSV", "name": "Fechado"}])
+
+    check(dataset)
+
+    far, gone = (shown(res, sysadmin) for res in dataset["resources"])
+    assert (far["label"], far["message"]) == (
+        "Link quebrado: redirecionamentos demais",
+        "O link redireciona mais de 1 vezes sem chegar a um arquivo.")
+    assert (gone["label"], gone["message"]) == (
+        "Link quebrado: servidor inacessível",
+        "Não foi possível conectar ao servidor do link (nome desconhecido, ou a conexão "
+        "foi recusada).")
+
+
 def test_a_server_that_does_not_answer_in_time_is_a_timeout(
         new_dataset, link_server, allow, sysadmin):
     server = link_server()

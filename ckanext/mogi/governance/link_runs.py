@@ -147,25 +147,26 @@ def is_due(state: dict[str, Any], now: datetime.datetime) -> bool:
     return started is None or now - started >= datetime.timedelta(hours=hours)
 
 
-def enqueue_run(force: bool = False) -> str | None:
-    """Queue a run when it is due (``force``: even if not), unless one waits
-    or runs; the job's id, or None when nothing was queued."""
+def enqueue_run() -> str | None:
+    """Queue a run when it is due, unless one waits or runs; the job's id, or
+    None when nothing was queued."""
     state = link_model.run_state(lock=True)
+    job_id = None
     try:
-        if state.get("job_id") and job_status(state["job_id"]) is not None:
-            return None
-        if not force and not is_due(state, link_model.utcnow()):
-            return None
-        job_id = f"mogi-link-check-{uuid.uuid4().hex[:12]}"
-        toolkit.enqueue_job(
-            run_job, [], title=translate(N_("Link check of the catalogue")),
-            queue=toolkit.config.get(_OPTION + "queue"),
-            rq_kwargs={"timeout": int(toolkit.config.get(_OPTION + "job_timeout")),
-                       "job_id": job_id})
-        link_model.save_run(job_id=job_id, queued_at=link_model.utcnow())
-        return job_id
-    finally:
-        model.Session.commit()  # releases the lock
+        waiting = bool(state.get("job_id")) and job_status(state["job_id"]) is not None
+        if not waiting and is_due(state, link_model.utcnow()):
+            job_id = f"mogi-link-check-{uuid.uuid4().hex[:12]}"
+            toolkit.enqueue_job(
+                run_job, [], title=translate(N_("Link check of the catalogue")),
+                queue=toolkit.config.get(_OPTION + "queue"),
+                rq_kwargs={"timeout": int(toolkit.config.get(_OPTION + "job_timeout")),
+                           "job_id": job_id})
+            link_model.save_run(job_id=job_id, queued_at=link_model.utcnow())
+    except Exception:
+        model.Session.rollback()
+        raise
+    model.Session.commit()  # releases the lock
+    return job_id
 
 
 def on_maintenance(_sender: Any, **_kwargs: Any) -> None:

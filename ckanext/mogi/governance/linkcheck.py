@@ -65,9 +65,9 @@ class Settings:
     """Timeout of each request (seconds), redirects followed, seconds between
     two requests to one host."""
 
-    timeout: float = 15
-    max_redirects: int = 5
-    host_interval: float = 2
+    timeout: float
+    max_redirects: int
+    host_interval: float
 
     @classmethod
     def from_config(cls) -> Settings:
