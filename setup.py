@@ -80,6 +80,7 @@ setup(
             "common/data/*.yaml",
             "validation/data/*.yaml",
             "datastore/data/*.yaml",
+            "governance/data/*.yaml",
         ],
         "ckanext.mogi.schemas": ["**/*"],
         "ckanext.mogi.i18n": ["**/*.po", "**/*.pot"],

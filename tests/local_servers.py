@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.server
 import socket
 import threading
+import time
 from typing import Any
 
 #: path -> (status, headers, body)
@@ -13,7 +14,8 @@ Route = tuple[int, dict[str, str], bytes]
 
 class LinkServer(http.server.ThreadingHTTPServer):
     """Serves fixed ``routes`` on ``host`` (IPv4 or IPv6) and records every
-    request line it receives (``requests``), 404 elsewhere."""
+    request line it receives (``requests``), 404 elsewhere. ``HEAD`` answers as
+    ``GET`` without the body, or 405 while ``head_allowed`` is False."""
 
     daemon_threads = True
 
@@ -24,6 +26,8 @@ class LinkServer(http.server.ThreadingHTTPServer):
         self.host = host
         self.routes: dict[str, Route] = {}
         self.requests: list[str] = []
+        self.delays: dict[str, float] = {}
+        self.head_allowed = True
         self._thread = threading.Thread(target=self.serve_forever, args=(0.05,),
                                         daemon=True)
         self._thread.start()
@@ -33,9 +37,11 @@ class LinkServer(http.server.ThreadingHTTPServer):
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.server_port}"
 
-    def serve(self, path: str, body: bytes | str, status: int = 200, **headers: str) -> str:
-        """Serve ``body`` at ``path``; its URL."""
+    def serve(self, path: str, body: bytes | str, status: int = 200, delay: float = 0,
+              **headers: str) -> str:
+        """Serve ``body`` at ``path`` (after ``delay`` seconds); its URL."""
         data = body.encode("utf-8") if isinstance(body, str) else body
+        self.delays[path] = delay
         self.routes[path] = (status, {k.replace("_", "-"): v for k, v in headers.items()}, data)
         return self.base + path
 
@@ -55,15 +61,27 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
+        self._answer(with_body=True)
+
+    def do_HEAD(self) -> None:
+        if not self.server.head_allowed:
+            self.server.requests.append(self.requestline)
+            self.send_error(405)
+            return
+        self._answer(with_body=False)
+
+    def _answer(self, with_body: bool) -> None:
         self.server.requests.append(self.requestline)
         route = self.server.routes.get(self.path)
         if route is None:
             self.send_error(404)
             return
+        time.sleep(self.server.delays.get(self.path, 0))
         status, headers, body = route
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        if with_body:
+            self.wfile.write(body)

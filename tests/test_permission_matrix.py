@@ -117,6 +117,7 @@ def world(reset_db, migrate_db_for) -> Iterator[SimpleNamespace]:
         migrate_db_for("mogi_search")
         migrate_db_for("mogi_validation")
         migrate_db_for("mogi_datastore")
+        migrate_db_for("mogi_governance")
         queue.empty()
 
         sysadmin = factories.SysadminWithToken()

@@ -1,12 +1,14 @@
-"""Brazilian dates (dd/mm/yyyy) as they appear in tables, and date formats as
-people read them."""
+"""Brazilian dates (dd/mm/yyyy) as they appear in tables, date formats as
+people read them, and stored UTC moments in the site's time zone."""
 
 from __future__ import annotations
 
+import datetime
 import re
+import zoneinfo
 from collections.abc import Callable
 
-from ckanext.mogi.common.i18n import N_
+from ckanext.mogi.common.i18n import N_, translate
 
 #: A day/month/year date (``1/2/2024``, ``31/12/2024``); groups: day, month, year.
 #: ``match`` finds one at the start of a text, ``fullmatch`` a text that is one.
@@ -33,3 +35,15 @@ def human_format(fmt: str, translate: Callable[[str], str]) -> str:
     for code, human in _HUMAN_CODES:
         fmt = fmt.replace(code, translate(human))
     return fmt
+
+
+def local_moment(value: datetime.datetime | None) -> str:
+    """A stored naive UTC moment in ``ckan.display_timezone``, as the command
+    line prints it (``2026-12-05 14:30`` in the site's language); "" for None."""
+    if value is None:
+        return ""
+    from ckan.plugins import toolkit
+
+    zone = zoneinfo.ZoneInfo(str(toolkit.config.get("ckan.display_timezone") or "UTC"))
+    local = value.replace(tzinfo=datetime.UTC).astimezone(zone)
+    return local.strftime(translate(N_("%Y-%m-%d %H:%M")))

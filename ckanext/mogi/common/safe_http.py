@@ -44,7 +44,7 @@ import contextlib
 import ipaddress
 import socket
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -336,8 +336,17 @@ class _CheckedSession(requests.Session):
 
 # ------------------------------------------------------------------- API
 @contextlib.contextmanager
-def open_stream(url: str, policy: FetchPolicy) -> Iterator[requests.Response]:
-    """A streamed GET of ``url`` under ``policy`` (redirects followed and checked).
+def open_stream(
+    url: str,
+    policy: FetchPolicy,
+    *,
+    method: str = "GET",
+    allow_redirects: bool = True,
+    headers: Mapping[str, str] | None = None,
+) -> Iterator[requests.Response]:
+    """A streamed request of ``url`` under ``policy`` (by default a GET, redirects
+    followed and checked; a caller that follows them itself, hop by hop, passes
+    ``allow_redirects=False`` and gets each 3xx answer).
 
     Raises :class:`RefusedDestination` (nothing was sent) or :class:`FetchError`
     (``redirects``/``timeout``/``connect``). HTTP error statuses are returned:
@@ -346,7 +355,9 @@ def open_stream(url: str, policy: FetchPolicy) -> Iterator[requests.Response]:
     policy.check_url(url)
     with _CheckedSession(policy) as session:
         try:
-            response = session.get(url, stream=True, timeout=policy.timeout)
+            response = session.request(
+                method, url, stream=True, timeout=policy.timeout,
+                allow_redirects=allow_redirects, headers=dict(headers or {}))
         except requests.TooManyRedirects:
             raise FetchError("redirects") from None
         except requests.Timeout:

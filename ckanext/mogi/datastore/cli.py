@@ -6,16 +6,14 @@ Help texts and output are English msgids, shown in the site's language
 
 from __future__ import annotations
 
-import datetime
-import zoneinfo
 from collections.abc import Iterable
 from typing import Any
 
 import click
 from ckan import model
-from ckan.plugins import toolkit
 
 from ckanext.mogi.common import selection
+from ckanext.mogi.common.dates import local_moment
 from ckanext.mogi.common.i18n import N_, translate
 from ckanext.mogi.datastore import jobs
 from ckanext.mogi.datastore import model as dmodel
@@ -40,14 +38,6 @@ def validated_tables(packages: Iterable[model.Package]
 
 def _name(pkg: model.Package, res: model.Resource) -> str:
     return f"{pkg.name} / {res.name or res.id}"
-
-
-def _moment(value: datetime.datetime | None) -> str:
-    if value is None:
-        return ""
-    zone = zoneinfo.ZoneInfo(str(toolkit.config.get("ckan.display_timezone") or "UTC"))
-    local = value.replace(tzinfo=datetime.UTC).astimezone(zone)
-    return local.strftime(translate(N_("%Y-%m-%d %H:%M")))
 
 
 @click.group(short_help=N_("DataStore: the rows of the validated tables (loads, state)."))
@@ -112,7 +102,7 @@ def status() -> None:
         parts = [translate(STATE_LABELS[row.get("state")])]
         if row.get("loaded_at"):
             parts.append(translate(N_("{rows} rows loaded on {moment}")).format(
-                rows=row.get("rows"), moment=_moment(row["loaded_at"])))
+                rows=row.get("rows"), moment=local_moment(row["loaded_at"])))
         if row.get("error"):
             parts.append(translate(N_("last error: {error}")).format(error=row["error"]))
         click.echo(f"{_name(pkg, res)}: " + "; ".join(parts))

@@ -10,9 +10,45 @@ beside this one.
 
 from __future__ import annotations
 
+from typing import Any
+
 import ckan.plugins as p
+import click
+
+from ckanext.mogi.common.interfaces import IMogiCommands
+from ckanext.mogi.common.signals import WORKER_MAINTENANCE, signal
+from ckanext.mogi.governance import link_actions, link_runs
 
 
 @p.toolkit.blanket.config_declarations
 class MogiGovernancePlugin(p.SingletonPlugin):
-    pass
+    p.implements(p.ISignal)
+    p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
+    p.implements(p.ITemplateHelpers)
+    p.implements(p.IConfigurer)
+    p.implements(IMogiCommands)
+
+    # ISignal: the worker's periodic maintenance queues the link check when due.
+    def get_signal_subscriptions(self) -> dict[Any, list[Any]]:
+        return {signal(WORKER_MAINTENANCE): [link_runs.on_maintenance]}
+
+    # IActions, IAuthFunctions, ITemplateHelpers: the link checks (link_actions.py).
+    def get_actions(self) -> dict[str, Any]:
+        return {**link_actions.get_actions()}
+
+    def get_auth_functions(self) -> dict[str, Any]:
+        return {**link_actions.get_auth_functions()}
+
+    def get_helpers(self) -> dict[str, Any]:
+        return {**link_actions.get_helpers()}
+
+    # IConfigurer: the resource page's link badge for staff.
+    def update_config(self, config: Any) -> None:
+        p.toolkit.add_template_directory(config, "templates")
+
+    # IMogiCommands: ``ckan mogi links ...``.
+    def mogi_commands(self) -> list[click.Command]:
+        from ckanext.mogi.governance.link_cli import links
+
+        return [links]
