@@ -27,7 +27,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import text
 
 from ckanext.mogi.common.signals import WORKER_MAINTENANCE, signal
-from ckanext.mogi.governance import freshness, reminders
+from ckanext.mogi.governance import freshness, reminder_log, reminders
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 
@@ -215,7 +215,7 @@ def test_a_secretaria_turns_its_reminders_off_or_sets_its_days(
 
 
 def test_the_site_switch_turns_every_reminder_off(cli, inbox, catalogue, ckan_config,
-                                                  monkeypatch, reset_redis):
+                                                  monkeypatch):
     monkeypatch.setitem(ckan_config, "ckanext.mogi.governance.reminders.enabled", False)
     assert reminders.send().sent == []
     assert reminders.queue_today() is False
@@ -248,6 +248,7 @@ def test_a_private_dataset_reaches_a_contact_who_is_a_member(inbox, new_dataset,
 
 def test_the_worker_maintenance_queues_the_day_once_and_the_job_sends(
         inbox, catalogue, reset_redis):
+    reset_redis("*:mogi_governance:reminders:*")  # an earlier run's day
     queue = jobs.get_queue()
     queue.empty()
     signal(WORKER_MAINTENANCE).send("worker-de-teste")
@@ -258,3 +259,17 @@ def test_the_worker_maintenance_queues_the_day_once_and_the_job_sends(
 
     assert len(inbox.messages) == 6
     assert inbox.to(catalogue["overdue"]["maintainer_email"])
+
+
+def test_a_reminder_is_recorded_once_per_due_date_kind_and_recipient(new_dataset):
+    """What keeps two overlapping runs from sending twice: the unique key."""
+    dataset = new_dataset("registro", private=False)
+    due = dt.date(2026, 1, 31)
+    assert reminder_log.claim(dataset["id"], due, "overdue", "Dados@Mogi.SP.gov.br")
+    model.Session.commit()
+    assert not reminder_log.claim(dataset["id"], due, "overdue", "dados@mogi.sp.gov.br")
+    assert reminder_log.claim(dataset["id"], due, "due_soon", "dados@mogi.sp.gov.br")
+    assert reminder_log.claim(dataset["id"], due + dt.timedelta(days=30), "overdue",
+                              "dados@mogi.sp.gov.br")
+    model.Session.commit()
+    assert reminder_log.recorded(dataset["id"], due, "overdue") == {"dados@mogi.sp.gov.br"}

@@ -164,7 +164,7 @@ def recipients(dataset: dict[str, Any]) -> list[Recipient]:
 
 
 # --------------------------------------------------------------- what is due
-def scheduled_dataset_ids() -> list[str]:
+def active_dataset_ids() -> list[str]:
     """Active datasets of a Secretaria (any visibility), by name."""
     query = (sa.select(model.Package.id)
              .join(model.Group, model.Group.id == model.Package.owner_org)
@@ -185,7 +185,7 @@ def due(today: dt.date) -> Iterator[Reminder]:
         return
     settings: dict[str, tuple[bool, int]] = {}
     show = toolkit.get_action("package_show")
-    for package_id in scheduled_dataset_ids():
+    for package_id in active_dataset_ids():
         dataset = show(_context(), {"id": package_id})
         org_id = dataset.get("owner_org")
         group = model.Group.get(org_id) if org_id else None
