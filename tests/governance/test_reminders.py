@@ -166,7 +166,7 @@ def test_contact_and_admins_get_each_reminder_once_in_portuguese(
     copies = inbox.to("ana.gestora@mogidascruzes.sp.gov.br")
     assert sorted(msg["Subject"] for msg in copies) == sorted(
         [late["Subject"], early["Subject"]])
-    assert all("como administrador(a) de Secretaria Municipal de Saúde" in msg.get_content()
+    assert all("como administrador(a) do órgão Secretaria Municipal de Saúde" in msg.get_content()
                for msg in copies)
     assert overdue["maintainer_email"] in next(
         msg for msg in copies if msg["Subject"] == late["Subject"]).get_content()
