@@ -135,12 +135,15 @@ def test_cached_fragments_follow_the_calendar_and_the_verdicts(
         "validacao": "em_validacao", "atualizacao": "em_dia"}
     modified = helpers.call_action("package_show", id="mensal")["metadata_modified"]
     etag = app.get("/dataset/mensal.ttl").headers["ETag"]
+    catalogue_etag = app.get("/catalog.ttl").headers["ETag"]
 
-    # the table's verdict
+    # the table's verdict: new measurement, new validators
     validation_worker()
     assert helpers.call_action("package_show", id="mensal")["metadata_modified"] == modified
     assert _measured(_graph(app, "/catalog.ttl"), "mensal")["validacao"] == "valida"
     assert app.get("/dataset/mensal.ttl", headers={"If-None-Match": etag}).status_code == 200
+    assert app.get("/catalog.ttl",
+                   headers={"If-None-Match": catalogue_etag}).status_code == 200
 
     # two months on: the file is as old as that, nothing else changed
     today = quality.today()

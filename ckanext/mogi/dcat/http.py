@@ -205,9 +205,9 @@ def catalog_state() -> tuple[str, dt.datetime | None]:
     ``metadata_modified`` and count (one query), the last time a dataset
     entered or left the catalogue (:mod:`ckanext.mogi.dcat.freshness`: made
     private, deleted or purged moves no public ``metadata_modified``), and
-    the organisations and groups (publisher names, themes), the public
-    tables' validation statuses and today's date (the DQV measurements,
-    :mod:`.quality`). ``Last-Modified`` is the latest of the newest public
+    the organisations and groups (publisher names, themes), the last verdict
+    on a public table (:func:`.freshness.last_verdict`) and today's date (the
+    DQV measurements, :mod:`.quality`). ``Last-Modified`` is the latest of the newest public
     dataset, that last move, the newest validation verdict and the start of
     today: a dataset leaving the catalogue shifts every page after it without
     making their newest date newer.
@@ -222,16 +222,10 @@ def catalog_state() -> tuple[str, dt.datetime | None]:
         "SELECT md5(coalesce(string_agg(concat_ws('|', id, name, title, state, "
         "is_organization), ',' ORDER BY id), '')) FROM \"group\""
     )
-    tables, checked = model.Session.execute(sa.text(
-        "SELECT md5(coalesce(string_agg(r.id || ':' || coalesce(r.extras::json ->> "
-        "'validation_status', ''), ',' ORDER BY r.id), '')), "
-        "max(r.extras::json ->> 'validation_timestamp') "
-        "FROM resource r JOIN package p ON p.id = r.package_id "
-        "WHERE p.state = 'active' AND p.private IS NOT TRUE AND r.state = 'active' "
-        "AND r.extras LIKE '%validation_status%'")).one()
+    verdict = freshness.last_verdict()
     day, midnight = _today()
-    state = repr((latest, count, moved, groups, tables, day))
-    newest = max((value for value in (latest, moved, _timestamp(checked), midnight)
+    state = repr((latest, count, moved, groups, verdict, day))
+    newest = max((value for value in (latest, moved, verdict, midnight)
                   if value is not None), default=None)
     return state, _aware(newest)
 
