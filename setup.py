@@ -126,6 +126,8 @@ setup(
         "psycopg2>=2.9",
         # mogi_datastore: numbers and dates of the preview in the site's locale
         "Babel>=2.14",
+        # mogi_governance: the reminders' e-mail texts (plain-text templates)
+        "Jinja2>=3.1",
     ],
     entry_points={
         "ckan.plugins": [f"{name} = {target}" for name, target in PLUGINS.items()],

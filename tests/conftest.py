@@ -64,7 +64,8 @@ def load_standard_plugins(with_plugins):
 
 @pytest.fixture
 def clean_db(reset_db, migrate_db_for, with_plugins):
-    """CKAN's ``clean_db``, plus this bundle's migrations (search, validation)."""
+    """CKAN's ``clean_db``, plus this bundle's migrations (search, validation,
+    DataStore loads, governance)."""
     reset_db()
     migrate_db_for("mogi_search")
     # Some tests load their own plugin list: migrate what is there to migrate.

@@ -16,7 +16,8 @@ def source_messages() -> set[str]:
     # CKAN's template extractor, as babel.cfg: plain jinja2 extraction
     # silently skips every template that uses CKAN's own tags.
     method_map = [("ckanext/**.py", "python"),
-                  ("ckanext/**/templates/**.html", "ckan.lib.extract:extract_ckan")]
+                  ("ckanext/**/templates/**.html", "ckan.lib.extract:extract_ckan"),
+                  ("ckanext/**/templates/**.txt", "ckan.lib.extract:extract_ckan")]
     found = extract_from_dir(str(ROOT), method_map=method_map, keywords=KEYWORDS)
     messages = set()
     for _filename, _lineno, message, _comments, _context in found:

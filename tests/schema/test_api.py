@@ -109,12 +109,13 @@ def test_complete_dataset_is_created_and_shown_with_fields_and_cgu_extras(
     assert extras_of(shown) == COMPLETE_CGU_EXTRAS
     assert set(COMPLETE_CGU_EXTRAS) == FEDERAL_KEYS
 
-    # derived, never typed: MENSAL -> one calendar month after the last change
-    modified = (dt.datetime.fromisoformat(shown["metadata_modified"])
-                .replace(tzinfo=dt.UTC).astimezone(ZoneInfo("America/Sao_Paulo")).date())
+    # derived, never typed: MENSAL -> one calendar month after the last update
+    # of the data (no resources yet: the dataset's creation)
+    created = (dt.datetime.fromisoformat(shown["metadata_created"])
+               .replace(tzinfo=dt.UTC).astimezone(ZoneInfo("America/Sao_Paulo")).date())
     next_update = dt.date.fromisoformat(shown["proxima_atualizacao"])
-    assert next_update == modified + relativedelta(months=1)
-    assert 28 <= (next_update - modified).days <= 31
+    assert next_update == created + relativedelta(months=1)
+    assert 28 <= (next_update - created).days <= 31
 
     # the database holds our fields; the CGU keys exist only in the API output
     assert_only_our_fields_are_stored(shown["id"])
@@ -395,7 +396,8 @@ def test_update_round_trip_keeps_one_copy_of_each_cgu_extra(
     assert len(after["extras"]) == len(FEDERAL_KEYS)
     assert_only_our_fields_are_stored(created["id"])
 
-    unchanged = set(before) - {"title", "metadata_modified", "proxima_atualizacao"}
+    # editing the description is no update of the data: proxima_atualizacao stays
+    unchanged = set(before) - {"title", "metadata_modified"}
     assert {key: after[key] for key in unchanged} == {key: before[key] for key in unchanged}
 
 

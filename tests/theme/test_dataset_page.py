@@ -97,10 +97,16 @@ def test_metadata_is_grouped_in_portuguese_sections(app, full):
 def test_next_expected_update_follows_the_frequency(app, full):
     periodicity = sections(_page(app, f"/dataset/{FULL}"))["Periodicidade"]
 
-    # the last update is the day in Mogi das Cruzes (CKAN stores UTC)
-    last = (dt.datetime.fromisoformat(full["metadata_modified"])
-            .replace(tzinfo=dt.UTC).astimezone(CITY_TIMEZONE).date())
-    expected = last + relativedelta(years=1)  # ANUAL
+    # the last update is the day in Mogi das Cruzes (CKAN stores UTC); the
+    # next one counts from the last update of the data (its files)
+    def local_day(stamp: str) -> dt.date:
+        return (dt.datetime.fromisoformat(stamp).replace(tzinfo=dt.UTC)
+                .astimezone(CITY_TIMEZONE).date())
+
+    last = local_day(full["metadata_modified"])
+    data = max(local_day(res.get("last_modified") or res.get("metadata_modified")
+                         or res["created"]) for res in full["resources"])
+    expected = data + relativedelta(years=1)  # ANUAL
     assert periodicity["Periodicidade"] == "Anual"
     assert periodicity["Próxima atualização prevista"] == format_date_br(expected)
     assert periodicity["Última atualização"].startswith(f"{last.day} de ")

@@ -1,6 +1,8 @@
 """Catalogue pages assembled from cached per-dataset fragments.
 
 A dataset's RDF changes only when the dataset (``metadata_modified``), its
+DQV quality values (:func:`ckanext.mogi.dcat.quality.state`: a due date
+passing or a table's verdict move no ``metadata_modified``), its
 organisation (the publisher: name, title, state, ``tipo``), the code or the
 configuration change, so each public dataset's graph is serialised once and
 kept in Redis (``ckan.lib.redis.connect_to_redis()``) under a key that hashes
@@ -61,7 +63,7 @@ from rdflib.namespace import DCAT, NamespaceManager
 from rdflib.plugins.serializers.nt import _nt_row
 from redis.exceptions import RedisError
 
-from ckanext.mogi.dcat import iri
+from ckanext.mogi.dcat import iri, quality
 from ckanext.mogi.dcat.http import fingerprint
 
 log = logging.getLogger(__name__)
@@ -206,8 +208,11 @@ class Organisations:
 def fragment_key(dataset_dict: Mapping[str, Any], kind: str, profiles: Sequence[str],
                  organisations: Organisations, fingerprint: str) -> str:
     org = dataset_dict.get("owner_org") or ""
+    # The quality measurements change with the calendar (freshness) and the
+    # tables' verdicts, neither of which moves metadata_modified.
     state = repr((dataset_dict.get("id"), dataset_dict.get("metadata_modified"),
-                  org, organisations.digests.get(org), kind, tuple(profiles), fingerprint))
+                  org, organisations.digests.get(org), kind, tuple(profiles), fingerprint,
+                  quality.state(dataset_dict)))
     return KEY_PREFIX + hashlib.sha256(state.encode("utf-8")).hexdigest()
 
 

@@ -28,6 +28,8 @@ from sqlalchemy.orm import attributes
 
 #: ``system_info`` key of the last time the public catalogue gained or lost a dataset.
 KEY = "mogi_dcat.public_catalogue_changed"
+#: ``system_info`` key of the last verdict on a table of a public dataset.
+VERDICT_KEY = "mogi_dcat.public_verdict"
 #: ``session.info`` flag: this flush moves a dataset in or out of the catalogue.
 _MOVED = "mogi_dcat_public_catalogue_moved"
 
@@ -84,13 +86,18 @@ def _before_flush(session: Any, _flush_context: Any, _instances: Any) -> None:
             return
 
 
+def _stamp(connection: Any, key: str) -> None:
+    """``system_info[key]`` = now (naive UTC, ISO 8601)."""
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat()
+    statement = insert(system_info_table).values(key=key, value=now, state="active")
+    connection.execute(statement.on_conflict_do_update(
+        index_elements=[system_info_table.c.key], set_={"value": now}))
+
+
 def _after_flush(session: Any, _flush_context: Any) -> None:
     if not session.info.pop(_MOVED, False):
         return
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat()
-    statement = insert(system_info_table).values(key=KEY, value=now, state="active")
-    session.connection().execute(statement.on_conflict_do_update(
-        index_elements=[system_info_table.c.key], set_={"value": now}))
+    _stamp(session.connection(), KEY)
 
 
 def _after_rollback(session: Any) -> None:
@@ -105,12 +112,32 @@ def install_session_hooks() -> None:
             sa.event.listen(model.Session, name, hook)
 
 
-def last_change() -> dt.datetime | None:
-    """When a dataset last entered or left the public catalogue (naive UTC), if ever."""
+def _read(key: str) -> dt.datetime | None:
     value = model.Session.execute(
-        sa.select(system_info_table.c.value).where(system_info_table.c.key == KEY)
+        sa.select(system_info_table.c.value).where(system_info_table.c.key == key)
     ).scalar()
     try:
         return dt.datetime.fromisoformat(value) if value else None
     except ValueError:
         return None
+
+
+def last_change() -> dt.datetime | None:
+    """When a dataset last entered or left the public catalogue (naive UTC), if ever."""
+    return _read(KEY)
+
+
+def on_verdict(_resource_id: str, package_id: str | None = None, **_kwargs: Any) -> None:
+    """Listener of ``mogi_validation_verdict``: a table of a PUBLIC dataset got a
+    verdict, which changes its DQV validation measurement (:mod:`.quality`)
+    without moving ``metadata_modified``; record when (:data:`VERDICT_KEY`)."""
+    package = model.Package.get(package_id) if package_id else None
+    if package is None or not _public(package.state, package.private):
+        return
+    _stamp(model.Session.connection(), VERDICT_KEY)
+    model.Session.commit()
+
+
+def last_verdict() -> dt.datetime | None:
+    """When a table of a public dataset last got a verdict (naive UTC), if ever."""
+    return _read(VERDICT_KEY)

@@ -28,13 +28,14 @@ from typing import Any
 
 import sqlalchemy as sa
 from ckan import model
+from ckan.lib.helpers import get_display_timezone
 from ckan.plugins import toolkit
 from ckanext.dcat import utils as dcat_utils
 from ckanext.dcat.exceptions import RDFProfileException
 from flask import Response, request
 from werkzeug.http import is_resource_modified
 
-from ckanext.mogi.dcat import freshness
+from ckanext.mogi.dcat import freshness, quality
 
 #: ckanext-dcat's RDF views (blueprint ``dcat``).
 DCAT_ENDPOINTS = frozenset({
@@ -159,6 +160,22 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
     return value.replace(tzinfo=dt.UTC, microsecond=0)
 
 
+def _today() -> tuple[dt.date, dt.datetime]:
+    """Today in ``ckan.display_timezone`` and its start as naive UTC: the DQV
+    freshness of the datasets (:mod:`.quality`) changes with the day."""
+    day = quality.today()
+    start = dt.datetime.combine(day, dt.time(), tzinfo=get_display_timezone())
+    return day, start.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def _timestamp(value: Any) -> dt.datetime | None:
+    """A stored ISO timestamp (naive UTC), else None."""
+    try:
+        return dt.datetime.fromisoformat(str(value)).replace(tzinfo=None) if value else None
+    except ValueError:
+        return None
+
+
 def _this_second() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
@@ -188,10 +205,12 @@ def catalog_state() -> tuple[str, dt.datetime | None]:
     ``metadata_modified`` and count (one query), the last time a dataset
     entered or left the catalogue (:mod:`ckanext.mogi.dcat.freshness`: made
     private, deleted or purged moves no public ``metadata_modified``), and
-    the organisations and groups (publisher names, themes). ``Last-Modified``
-    is the later of the newest public dataset and that last move: a dataset
-    leaving the catalogue shifts every page after it without making their
-    newest date newer.
+    the organisations and groups (publisher names, themes), the last verdict
+    on a public table (:func:`.freshness.last_verdict`) and today's date (the
+    DQV measurements, :mod:`.quality`). ``Last-Modified`` is the latest of the newest public
+    dataset, that last move, the newest validation verdict and the start of
+    today: a dataset leaving the catalogue shifts every page after it without
+    making their newest date newer.
     """
     public = sa.and_(model.Package.state == "active", model.Package.private.isnot(True))
     latest, count = model.Session.execute(
@@ -203,13 +222,17 @@ def catalog_state() -> tuple[str, dt.datetime | None]:
         "SELECT md5(coalesce(string_agg(concat_ws('|', id, name, title, state, "
         "is_organization), ',' ORDER BY id), '')) FROM \"group\""
     )
-    state = repr((latest, count, moved, groups))
-    newest = max((value for value in (latest, moved) if value is not None), default=None)
+    verdict = freshness.last_verdict()
+    day, midnight = _today()
+    state = repr((latest, count, moved, groups, verdict, day))
+    newest = max((value for value in (latest, moved, verdict, midnight)
+                  if value is not None), default=None)
     return state, _aware(newest)
 
 
 def dataset_state(dataset_id: str) -> tuple[str, dt.datetime | None] | None:
-    """``(state, last modified)`` of one dataset (by id or name) and its publisher.
+    """``(state, last modified)`` of one dataset (by id or name), its publisher,
+    its tables' validation statuses and today's date (the DQV measurements).
 
     ``None`` unless the dataset is public and active: the others get no
     validators (and no 304), so that the view alone decides who sees them.
@@ -220,9 +243,16 @@ def dataset_state(dataset_id: str) -> tuple[str, dt.datetime | None] | None:
     organisation = model.Group.get(package.owner_org) if package.owner_org else None
     publisher = (organisation.name, organisation.title, organisation.state) \
         if organisation else None
+    tables = sorted((res.id, (res.extras or {}).get("validation_status"),
+                     (res.extras or {}).get("validation_timestamp"))
+                    for res in package.resources if res.state == "active")
+    day, midnight = _today()
     state = repr((package.id, package.metadata_modified, package.state,
-                  package.private, publisher))
-    return state, _aware(package.metadata_modified)
+                  package.private, publisher, tables, day))
+    newest = max((value for value in (package.metadata_modified, midnight,
+                                      *(_timestamp(table[2]) for table in tables))
+                  if value is not None), default=None)
+    return state, _aware(newest)
 
 
 def validators(fmt: str,

@@ -26,11 +26,12 @@ SPDX = Namespace("http://spdx.org/rdf/terms#")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 GSP = Namespace("http://www.opengis.net/ont/geosparql#")
+DQV = Namespace("http://www.w3.org/ns/dqv#")
 
 NAMESPACES = {
     "dcatbr": DCATBR, "dct": DCT, "dcat": DCAT, "foaf": FOAF, "vcard": VCARD,
     "skos": SKOS, "spdx": SPDX, "adms": ADMS, "org": ORG, "xsd": XSD, "rdf": RDF,
-    "gsp": GSP,
+    "gsp": GSP, "dqv": DQV,
 }
 
 DCATBR_VOCABULARIES = "https://dcat-br.github.io/dcat-br/docs/vocabularies/"

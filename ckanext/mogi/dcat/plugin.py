@@ -28,6 +28,7 @@ import click
 from flask import Blueprint
 
 from ckanext.mogi.common.interfaces import IMogiCommands, IMogiDerivedFields
+from ckanext.mogi.common.signals import VALIDATION_VERDICT, signal
 from ckanext.mogi.dcat import catalogue, freshness, http, seal, seams, structured
 
 PUBLIC_ONLY = "capacity:public"
@@ -76,6 +77,7 @@ class MogiDcatPlugin(p.SingletonPlugin):
     p.implements(p.IFacets, inherit=True)
     p.implements(IMogiCommands)
     p.implements(IMogiDerivedFields)
+    p.implements(p.ISignal)
 
     def configure(self, config: Any) -> None:
         seams.check()
@@ -133,6 +135,10 @@ class MogiDcatPlugin(p.SingletonPlugin):
     def organization_facets(self, facets_dict: Any, organization_type: str,
                             package_type: Any) -> Any:
         return self.dataset_facets(facets_dict, package_type)
+
+    # ISignal: a table's verdict changes the DQV measurement of its dataset.
+    def get_signal_subscriptions(self) -> dict[Any, list[Any]]:
+        return {signal(VALIDATION_VERDICT): [freshness.on_verdict]}
 
     # IMogiCommands, IMogiDerivedFields
     def mogi_commands(self) -> list[click.Command]:

@@ -35,7 +35,7 @@ from rdflib.term import Node
 from ckanext.mogi.common import vocabularies
 from ckanext.mogi.common.city import city
 from ckanext.mogi.common.lists import as_list
-from ckanext.mogi.dcat import iri
+from ckanext.mogi.dcat import iri, quality
 from ckanext.mogi.dcat import mappings as m
 from ckanext.mogi.dcat.mappings import DCT, VCARD
 
@@ -314,6 +314,9 @@ class DCATBRProfile(EuropeanDCATAP3Profile):
         for resource_dict in dataset_dict.get("resources") or []:
             distribution = CleanedURIRef(resource_uri(resource_dict))
             self._graph_distribution(dataset_dict, resource_dict, distribution, access_codes)
+
+        # DQV: the seal, the tables' validation and the freshness (quality.py).
+        quality.add_measurements(g, dataset_ref, dataset_dict)
 
     def _graph_spatial(self, dataset_dict, dataset_ref) -> None:
         """dct:spatial: the IBGE locality (with its geometry), whose dct:type is

@@ -49,18 +49,45 @@ def after_save(pkg: Mapping[str, Any]) -> None:
         themes.sync_memberships(pkg["id"], themes.chosen_themes(pkg.get("temas")))
 
 
-def next_update(pkg: Mapping[str, Any]) -> str | None:
-    """ISO date of the next expected update, from the frequency and last change.
-
-    The last change is dated in ``ckan.display_timezone`` (CKAN stores UTC), the
-    day the pages show as the last update.
-    """
-    modified = pkg.get("metadata_modified")
-    if not modified:
+def _moment(value: Any) -> dt.datetime | None:
+    """An ISO timestamp of CKAN (naive = UTC) as an aware datetime, or None."""
+    if not value:
         return None
-    stamp = dt.datetime.fromisoformat(str(modified).replace("Z", "+00:00"))
-    if stamp.tzinfo is None:
-        stamp = stamp.replace(tzinfo=dt.UTC)
+    try:
+        stamp = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
+
+
+def last_data_update(pkg: Mapping[str, Any]) -> dt.datetime | None:
+    """When the dataset's data last changed: the latest of its resources'
+    changes, each the file's upload (``last_modified``), else the resource's
+    last edit (a link has no upload: a new URL is an edit), else its creation.
+    A dataset without resources has never had data changed: its creation.
+
+    Editing the dataset's description (``metadata_modified``) is not an update
+    of its data, so it never postpones the next expected update.
+    """
+    stamps = [_moment(res.get("last_modified") or res.get("metadata_modified")
+                      or res.get("created"))
+              for res in pkg.get("resources") or [] if isinstance(res, Mapping)]
+    found = [stamp for stamp in stamps if stamp is not None]
+    if found:
+        return max(found)
+    return _moment(pkg.get("metadata_created") or pkg.get("metadata_modified"))
+
+
+def next_update(pkg: Mapping[str, Any]) -> str | None:
+    """ISO date of the next expected update, from the frequency and the last
+    update of the data (:func:`last_data_update`).
+
+    The last update is dated in ``ckan.display_timezone`` (CKAN stores UTC), the
+    day the pages show.
+    """
+    stamp = last_data_update(pkg)
+    if stamp is None:
+        return None
     last = stamp.astimezone(get_display_timezone()).date()
     upcoming = next_expected_update(pkg.get("periodicidade"), last)
     return upcoming.isoformat() if upcoming else None

@@ -1,7 +1,7 @@
 """Link checks: the latest check of each linked resource, and the scheduled run.
 
 Revision ID: 0002_link_checks
-Revises:
+Revises: 0001_reminders
 Create Date: 2026-12-05
 """
 
@@ -10,7 +10,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0002_link_checks"
-down_revision = None
+down_revision = "0001_reminders"
 branch_labels = None
 depends_on = None
 
