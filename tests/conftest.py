@@ -75,6 +75,8 @@ def clean_db(reset_db, migrate_db_for, with_plugins):
         migrate_db_for("mogi_datastore")
         queue = plugins.toolkit.config.get("ckanext.mogi.datastore.queue")
         jobs.get_queue(queue or jobs.DEFAULT_QUEUE_NAME).empty()
+    if plugins.plugin_loaded("mogi_governance"):
+        migrate_db_for("mogi_governance")
 
 
 @pytest.fixture
