@@ -198,6 +198,7 @@ def load_demo_catalogue(reset_db, migrate_db_for) -> Callable[[], LoadSummary]:
             migrate_db_for("mogi_search")
             migrate_db_for("mogi_validation")
             migrate_db_for("mogi_datastore")
+            migrate_db_for("mogi_governance")
             summary = load_demo(resolve_source())
             # What `make run`'s job worker does next: every table validated.
             for _pkg, res in validation_cli.tables():

@@ -38,9 +38,7 @@ FAILING = ("failure", "error")
 #: Verdicts after which the LGPD scan has run.
 VERDICTS = ("success", "failure")
 #: Publication states of a dataset.
-STATES = ("public", "private", "draft")
 STATE_LABELS = {"public": N_("Public"), "private": N_("Private"), "draft": N_("Draft")}
-FRESHNESS_ORDER = ("overdue", "due_soon", "current", "unscheduled")
 #: The lists of the panel, in page order, and their headings (msgids).
 LISTS: dict[str, str] = {
     "atualizacao": N_("Overdue and due soon"),

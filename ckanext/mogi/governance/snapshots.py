@@ -21,8 +21,6 @@ from ckan import model
 from ckan.model import meta
 from sqlalchemy.dialects.postgresql import JSONB, insert
 
-SCOPES = ("all", "public")
-
 snapshot_table = sa.Table(
     "mogi_governance_snapshot",
     meta.metadata,
