@@ -19,17 +19,17 @@ from e2e_walk import axe_problems
 from playwright.sync_api import Page, expect
 from sample_data import dataset_fields
 
-NAME = "boletim-semanal-de-vacinacao"
+NAME = "boletim-mensal-de-vacinacao"
 
 
 def overdue_dataset(staff) -> dict:
-    """A weekly dataset of the editor's Secretaria last updated 30 days ago."""
+    """A monthly dataset of the editor's Secretaria last updated 40 days ago."""
     org = helpers.call_action("organization_show", id=EDITOR_ORGANIZATION)
     dataset = helpers.call_action(
         "package_create", context={"user": staff["sysadmin"]["name"]},
-        **dataset_fields(org, NAME, title="Boletim semanal de vacinação",
-                         periodicidade="SEMANAL", private=False))
-    stamp = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=30)
+        **dataset_fields(org, NAME, title="Boletim mensal de vacinação",
+                         periodicidade="MENSAL", private=False))
+    stamp = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=40)
     model.Session.execute(sa.update(model.package_table)
                           .where(model.package_table.c.id == dataset["id"])
                           .values(metadata_modified=stamp))
@@ -57,17 +57,17 @@ def test_staff_follow_an_overdue_dataset_from_the_panel_to_its_form(
         assert charts.nth(index).locator("title").text_content()
         assert charts.nth(index).locator("desc").text_content()
 
-    overdue = page.locator("#lista-atualizacao tr", has_text="Boletim semanal de vacinação")
+    overdue = page.locator("#lista-atualizacao tr", has_text="Boletim mensal de vacinação")
     expect(overdue).to_contain_text("Atrasado")
     overdue.get_by_role("link", name="Atualizar o conjunto").click()
     expect(page).to_have_url(re.compile(rf"/dataset/edit/{NAME}(/1)?$"))
-    page.locator("#field-notes").fill("Doses aplicadas por semana, atualizado hoje.")
+    page.locator("#field-notes").fill("Doses aplicadas por mês, atualizado hoje.")
     page.locator("button.btn-primary[name=save]").click()
     page.wait_for_load_state("networkidle")
     shot("after the update")
     shown = helpers.call_action("package_show", id=NAME)
-    assert shown["notes"] == "Doses aplicadas por semana, atualizado hoje."
+    assert shown["notes"] == "Doses aplicadas por mês, atualizado hoje."
 
     page.goto(f"{portal}/organization/{EDITOR_ORGANIZATION}/painel")
     expect(page.locator("#lista-atualizacao")).not_to_contain_text(
-        "Boletim semanal de vacinação")
+        "Boletim mensal de vacinação")
