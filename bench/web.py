@@ -37,7 +37,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -271,15 +271,19 @@ def paths(rng: random.Random, names: Sequence[str]) -> tuple[str, str]:
     return kind, f"/dataset/{rng.choice(names)}"
 
 
+Pick = Callable[[random.Random, Sequence[str]], tuple[str, str]]
+
+
 def client(port: int, names: Sequence[str], seed: int, deadline: float,
-           result: Result, lock: threading.Lock) -> None:
+           result: Result, lock: threading.Lock, pick: Pick = paths,
+           headers: dict[str, str] | None = None) -> None:
     rng = random.Random(seed)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     while time.monotonic() < deadline:
-        kind, path = paths(rng, names)
+        kind, path = pick(rng, names)
         started = time.perf_counter()
         try:
-            conn.request("GET", path, headers={"Accept-Language": "pt-BR"})
+            conn.request("GET", path, headers={"Accept-Language": "pt-BR", **(headers or {})})
             response = conn.getresponse()
             response.read()
             ok = response.status == 200
@@ -300,11 +304,14 @@ def client(port: int, names: Sequence[str], seed: int, deadline: float,
     conn.close()
 
 
-def load(label: str, port: int, names: Sequence[str], clients: int, duration: float) -> Result:
+def load(label: str, port: int, names: Sequence[str], clients: int, duration: float,
+         pick: Pick = paths, headers: dict[str, str] | None = None) -> Result:
+    """``clients`` closed-loop clients for ``duration`` seconds, each request's
+    page chosen by ``pick`` (the default: home, search and dataset pages)."""
     rng = random.Random(0)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     for _ in range(WARMUP_REQUESTS):  # every worker imports and compiles its templates
-        conn.request("GET", paths(rng, names)[1])
+        conn.request("GET", pick(rng, names)[1], headers=headers or {})
         conn.getresponse().read()
     conn.close()
     lock = threading.Lock()
@@ -312,7 +319,8 @@ def load(label: str, port: int, names: Sequence[str], clients: int, duration: fl
     deadline = time.monotonic() + duration
     started = time.monotonic()
     threads = [threading.Thread(target=client, args=(port, names, 1000 + n, deadline, result,
-                                                      lock)) for n in range(clients)]
+                                                      lock, pick, headers))
+               for n in range(clients)]
     for thread in threads:
         thread.start()
     for thread in threads:

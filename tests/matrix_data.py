@@ -46,6 +46,8 @@ API_DISPATCH = "dispatches to the actions: every action has its own entry in ACT
 NO_DATASETS = "schemas, licences, site status, vocabularies: no dataset data"
 
 DS = "/dataset/{private.name}"
+PANEL_LISTS = ("atualizacao", "selo", "validacao", "lgpd", "incompletos", "conjuntos",
+               "cobertura")
 RES_PATHS = ("private", "held", "flagged")
 
 
@@ -139,6 +141,16 @@ ROUTES: dict[str, list[Probe] | str | tuple[str, str, str]] = {
     "mogi_validation.bulk_process": [Probe("/organization/bulk_process/{org_a.name}", "POST",
                                            {"bulk_action.public": "public",
                                             "dataset_{private.id}": "on"})],
+    # The quality panels (staff) and the public quality page (public datasets only).
+    "mogi_governance.site_panel": gets("/painel"),
+    "mogi_governance.site_panel_csv": gets(*(f"/painel/{key}.csv" for key in PANEL_LISTS)),
+    "mogi_governance.organization_panel": gets("/organization/{org_a.name}/painel",
+                                               "/organization/{org_a.id}/painel"),
+    "mogi_governance.organization_panel_csv": gets(
+        *(f"/organization/{{org_a.name}}/painel/{key}.csv" for key in PANEL_LISTS)),
+    "mogi_governance.public_quality": gets("/transparencia/qualidade"),
+    "mogi_governance.public_quality_csv": gets("/transparencia/qualidade/secretarias.csv",
+                                               "/transparencia/qualidade/cobertura.csv"),
     "file.download": gets("/file/download/{private.res}", "/file/download/{held.res}"),
     "file.public_download": gets(
         "/file/public-download/resources/{private.res}", "/file/public-download/default/x"),
@@ -269,6 +281,7 @@ READ_ACTIONS: dict[str, list[dict[str, Any]]] = {
                                  {"resource_id": "{flagged.res}"}],
     "resource_file_access_show": [{"id": "{private.res}"}, {"id": "{held.res}"},
                                   {"id": "{flagged.res}"}],
+    "resource_validation_pending_list": [{"resource_ids": ["{private.res}", "{flagged.res}"]}],
     "datastore_search": [{"resource_id": "{private.res}"}, {"resource_id": "{held.res}"},
                          {"resource_id": "{flagged.res}"}, {"resource_id": "_table_metadata"}],
     "datastore_info": CANARY_RES,

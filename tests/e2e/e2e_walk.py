@@ -74,6 +74,7 @@ def public_pages(site: Site) -> list[str]:
         "/organization/", f"/organization/{site.organization}",
         "/group/", f"/group/{site.group}", "/about", "/sobre/api",
         f"/dataset/{site.dataset}/resource/{site.resource}/validacao", "/validacao/esquemas",
+        "/transparencia/qualidade",
     ]
 
 
@@ -81,7 +82,8 @@ def staff_pages(site: Site) -> list[str]:
     edit = [f"/dataset/edit/{site.dataset}/{page}" for page in range(1, 6)]
     return public_pages(site) + ["/dashboard/datasets", "/dataset/new", *edit,
                                  f"/dataset/{site.dataset}/resource/new",
-                                 f"/dataset/{site.dataset}/resource/{site.resource}/edit"]
+                                 f"/dataset/{site.dataset}/resource/{site.resource}/edit",
+                                 f"/organization/{site.organization}/painel"]
 
 
 @dataclass

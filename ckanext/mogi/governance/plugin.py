@@ -5,8 +5,7 @@ History of each dataset (CKAN's ``activity`` plugin, with this bundle's own
 events), freshness against the declared periodicity, e-mail reminders, link
 checks, the panel per Secretaria, the public quality page and the quality
 measurements of the DCAT-BR output. The logic lives in the plain modules
-beside this one. The reminders' table: migration
-``ckanext/mogi/migration/mogi_governance``.
+beside this one; their tables: migration ``ckanext/mogi/migration/mogi_governance``.
 """
 
 from __future__ import annotations
@@ -15,10 +14,11 @@ from typing import Any
 
 import ckan.plugins as p
 import click
+from flask import Blueprint
 
 from ckanext.mogi.common.interfaces import IMogiCommands
 from ckanext.mogi.common.signals import WORKER_MAINTENANCE, signal
-from ckanext.mogi.governance import link_actions, link_runs, reminders
+from ckanext.mogi.governance import link_actions, link_runs, pages, reminders, views
 
 
 @p.toolkit.blanket.config_declarations
@@ -28,31 +28,40 @@ class MogiGovernancePlugin(p.SingletonPlugin):
     p.implements(p.IAuthFunctions)
     p.implements(p.ITemplateHelpers)
     p.implements(p.IConfigurer)
+    p.implements(p.IBlueprint)
     p.implements(IMogiCommands)
 
-    # ISignal: the worker's periodic maintenance queues the link check and the
-    # day's reminders when due.
+    # ISignal: the worker's periodic maintenance queues the link check, the
+    # day's reminders and the panel's daily snapshot, each when due.
     def get_signal_subscriptions(self) -> dict[Any, list[Any]]:
         return {signal(WORKER_MAINTENANCE): [link_runs.on_maintenance,
-                                             reminders.on_maintenance]}
+                                             reminders.on_maintenance,
+                                             pages.on_maintenance]}
 
-    # IActions, IAuthFunctions, ITemplateHelpers: the link checks (link_actions.py).
+    # IActions, IAuthFunctions: the link checks (link_actions.py).
     def get_actions(self) -> dict[str, Any]:
         return {**link_actions.get_actions()}
 
     def get_auth_functions(self) -> dict[str, Any]:
         return {**link_actions.get_auth_functions()}
 
+    # ITemplateHelpers: the link badge's and the panel's.
     def get_helpers(self) -> dict[str, Any]:
-        return {**link_actions.get_helpers()}
+        return {**link_actions.get_helpers(), **views.get_helpers()}
 
-    # IConfigurer: the resource page's link badge for staff; the reminders' e-mails.
+    # IConfigurer: the panel's, the public quality page's and the link badge's
+    # templates; the reminders' e-mails.
     def update_config(self, config: Any) -> None:
         p.toolkit.add_template_directory(config, "templates")
 
-    # IMogiCommands: ``ckan mogi links ...``, ``ckan mogi lembretes ...``.
+    # IBlueprint: /painel, /organization/<id>/painel, /transparencia/qualidade.
+    def get_blueprint(self) -> list[Blueprint]:
+        return [views.get_blueprint()]
+
+    # IMogiCommands: ``ckan mogi links``, ``ckan mogi lembretes``, ``ckan mogi painel``.
     def mogi_commands(self) -> list[click.Command]:
+        from ckanext.mogi.governance.cli import painel
         from ckanext.mogi.governance.link_cli import links
         from ckanext.mogi.governance.reminders_cli import lembretes
 
-        return [links, lembretes]
+        return [links, lembretes, painel]

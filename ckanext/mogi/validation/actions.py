@@ -276,6 +276,37 @@ def bulk_update_public(up_func: Any, context: Any, data_dict: dict[str, Any]) ->
     return up_func(context, data_dict)
 
 
+@toolkit.side_effect_free
+def resource_validation_pending_list(context: Any, data_dict: dict[str, Any]
+                                     ) -> list[dict[str, Any]]:
+    """The tables, among ``resource_ids``, whose personal data awaits a decision:
+    the latest verdict found personal data in clear and no justification was
+    recorded for the current file. Two queries whatever the number of tables.
+
+    Sysadmins only through the API; a capability that has already read the
+    datasets for its caller (the governance panel) calls it with
+    ``ignore_auth``.
+
+    :param resource_ids: resource ids (list)
+    :returns: ``[{"resource_id", "status", "fields"}]``; ``fields`` are the
+        columns holding personal data in clear
+    """
+    toolkit.check_access("resource_validation_pending_list", context, data_dict)
+    ids = data_dict.get("resource_ids") or []
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise toolkit.ValidationError({"resource_ids": [toolkit._("Invalid value")]})
+    flagged = {
+        rid: record for rid, record in vmodel.latest_for(ids).items()
+        if record["status"] not in vmodel.PENDING and helpers.unmasked_findings(record.get("lgpd"))
+    }
+    done = vmodel.justified([(rid, r.get("fingerprint")) for rid, r in flagged.items()])
+    return [
+        {"resource_id": rid, "status": record["status"],
+         "fields": [f.get("field") for f in helpers.unmasked_findings(record.get("lgpd"))]}
+        for rid, record in flagged.items() if (rid, record.get("fingerprint")) not in done
+    ]
+
+
 def get_actions() -> dict[str, Any]:
     return {
         "resource_validation_run": resource_validation_run,
@@ -283,6 +314,7 @@ def get_actions() -> dict[str, Any]:
         "resource_validation_delete": resource_validation_delete,
         "resource_validation_justify": resource_validation_justify,
         "resource_file_access_show": resource_file_access_show,
+        "resource_validation_pending_list": resource_validation_pending_list,
         "package_create": package_create,
         "package_update": package_update,
         "bulk_update_public": bulk_update_public,

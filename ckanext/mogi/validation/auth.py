@@ -113,6 +113,11 @@ def datastore_search_sql(
     return result
 
 
+def resource_validation_pending_list(context: Any, data_dict: dict[str, Any]) -> dict[str, Any]:
+    # Sysadmins (who skip auth functions); capabilities call it with ignore_auth.
+    return {"success": False, "msg": toolkit._("Not authorized to list these tables")}
+
+
 def get_auth_functions() -> dict[str, Any]:
     functions: dict[str, Any] = {
         "resource_validation_run": resource_validation_run,
@@ -120,6 +125,7 @@ def get_auth_functions() -> dict[str, Any]:
         "resource_validation_delete": resource_validation_delete,
         "resource_validation_justify": resource_validation_justify,
         "resource_file_access_show": resource_file_access_show,
+        "resource_validation_pending_list": resource_validation_pending_list,
     }
     # CKAN refuses to chain onto auth functions nobody defines.
     if p.plugin_loaded("datastore"):

@@ -227,6 +227,18 @@ def audit(resource_id: str, event: str | None = None) -> list[dict[str, Any]]:
     return [dict(row._mapping) for row in model.Session.execute(query)]
 
 
+def justified(pairs: list[tuple[str, str | None]]) -> set[tuple[str, str | None]]:
+    """Which ``(resource_id, fingerprint)`` have an LGPD justification (one query)."""
+    if not pairs:
+        return set()
+    t = audit_table
+    query = sa.select(t.c.resource_id, t.c.fingerprint).where(
+        t.c.event == EVENT_JUSTIFICATION,
+        t.c.resource_id.in_(sorted({rid for rid, _ in pairs})))
+    found = {(row.resource_id, row.fingerprint) for row in model.Session.execute(query)}
+    return found & set(pairs)
+
+
 def justification(resource_id: str, fingerprint: str | None) -> dict[str, Any] | None:
     """The newest LGPD justification recorded for this very file (fingerprint)."""
     for entry in audit(resource_id, EVENT_JUSTIFICATION):

@@ -1,0 +1,62 @@
+"""Datasets of the panel's tests: dated as a Secretaria leaves them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from ckan import model
+from ckan.lib import search
+from ckan.tests import factories, helpers
+from sample_data import OTHER_ORGANIZATION, dataset_fields
+
+
+def last_updated(dataset: dict[str, Any], days_ago: int) -> None:
+    """Store the dataset's last update ``days_ago`` days back and reindex it."""
+    stamp = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=days_ago)
+    model.Session.execute(sa.update(model.package_table)
+                          .where(model.package_table.c.id == dataset["id"])
+                          .values(metadata_modified=stamp))
+    model.Session.commit()
+    model.Session.expire_all()
+    search.rebuild(dataset["id"])
+
+
+@pytest.fixture
+def dated(organization, sysadmin) -> Callable[..., dict[str, Any]]:
+    """``dated(name, days_ago, periodicidade="SEMANAL", org=None, **fields)``:
+    a dataset whose last update was ``days_ago`` days back."""
+
+    def create(name: str, days_ago: int = 0, periodicidade: str = "SEMANAL",
+               org: dict[str, Any] | None = None, **fields: Any) -> dict[str, Any]:
+        fields.setdefault("private", False)
+        dataset = helpers.call_action(
+            "package_create", context={"user": sysadmin["name"]},
+            **dataset_fields(org or organization, name, periodicidade=periodicidade, **fields))
+        if days_ago:
+            last_updated(dataset, days_ago)
+        return dataset
+
+    return create
+
+
+@pytest.fixture
+def other_organization(sysadmin) -> dict[str, Any]:
+    return helpers.call_action("organization_create", context={"user": sysadmin["name"]},
+                               **OTHER_ORGANIZATION)
+
+
+@pytest.fixture
+def member_of() -> Callable[[dict[str, Any], str], dict[str, Any]]:
+    """``member_of(org, role)``: a new user with an API token and that role."""
+
+    def make(org: dict[str, Any], role: str = "editor") -> dict[str, Any]:
+        user = factories.UserWithToken()
+        helpers.call_action("organization_member_create", id=org["id"],
+                            username=user["name"], role=role)
+        return user
+
+    return make
