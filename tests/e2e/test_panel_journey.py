@@ -4,14 +4,11 @@ updates it; the panel then counts it as up to date."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable
 from pathlib import Path
 
-import sqlalchemy as sa
-from ckan import model
-from ckan.lib import search
+from aging import age_dataset, days_ago
 from ckan.tests import helpers
 from e2e_language import code_strings, ui_strings, visible_strings
 from e2e_portal import EDITOR_ORGANIZATION, log_in
@@ -29,18 +26,12 @@ def overdue_dataset(staff) -> dict:
         "package_create", context={"user": staff["sysadmin"]["name"]},
         **dataset_fields(org, NAME, title="Boletim mensal de vacinação",
                          periodicidade="MENSAL", private=False))
-    stamp = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=40)
-    model.Session.execute(sa.update(model.package_table)
-                          .where(model.package_table.c.id == dataset["id"])
-                          .values(metadata_modified=stamp))
-    model.Session.commit()
-    model.Session.expire_all()
-    search.rebuild(dataset["id"])
+    age_dataset(dataset["id"], days_ago(40))
     return dataset
 
 
 def test_staff_follow_an_overdue_dataset_from_the_panel_to_its_form(
-        page: Page, portal: str, staff, shot: Callable[[str], Path]):
+        page: Page, portal: str, staff, shot: Callable[[str], Path], tmp_path: Path):
     overdue_dataset(staff)
     log_in(page, portal, staff["editor"])
     page.goto(f"{portal}/organization/{EDITOR_ORGANIZATION}")
@@ -59,14 +50,19 @@ def test_staff_follow_an_overdue_dataset_from_the_panel_to_its_form(
 
     overdue = page.locator("#lista-atualizacao tr", has_text="Boletim mensal de vacinação")
     expect(overdue).to_contain_text("Atrasado")
-    overdue.get_by_role("link", name="Atualizar o conjunto").click()
-    expect(page).to_have_url(re.compile(rf"/dataset/edit/{NAME}(/1)?$"))
-    page.locator("#field-notes").fill("Doses aplicadas por mês, atualizado hoje.")
-    page.locator("button.btn-primary[name=save]").click()
+    overdue.get_by_role("link", name="Publicar os dados novos").click()
+    expect(page).to_have_url(re.compile(rf"/dataset/{NAME}/resource/new$"))
+    new_month = tmp_path / "vacinacao-novembro.csv"
+    new_month.write_text("unidade;doses\nUBS Jundiapeba;1240\n", encoding="utf-8")
+    with page.expect_file_chooser() as chooser:
+        page.locator("#resource-upload-button").click()
+    chooser.value.set_files(new_month)
+    page.locator("#field-name").fill("Doses aplicadas em novembro")
+    page.locator("button[name=save][value=go-metadata]").click()
     page.wait_for_load_state("networkidle")
     shot("after the update")
     shown = helpers.call_action("package_show", id=NAME)
-    assert shown["notes"] == "Doses aplicadas por mês, atualizado hoje."
+    assert [r["name"] for r in shown["resources"]] == ["Doses aplicadas em novembro"]
 
     page.goto(f"{portal}/organization/{EDITOR_ORGANIZATION}/painel")
     expect(page.locator("#lista-atualizacao")).not_to_contain_text(

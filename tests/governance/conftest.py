@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
-from ckan import model
-from ckan.lib import search
+from aging import age_dataset, days_ago
 from ckan.tests import factories, helpers
 from sample_data import OTHER_ORGANIZATION, dataset_fields
 
 
-def last_updated(dataset: dict[str, Any], days_ago: int) -> None:
-    """Store the dataset's last update ``days_ago`` days back and reindex it."""
-    stamp = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=days_ago)
-    model.Session.execute(sa.update(model.package_table)
-                          .where(model.package_table.c.id == dataset["id"])
-                          .values(metadata_modified=stamp))
-    model.Session.commit()
-    model.Session.expire_all()
-    search.rebuild(dataset["id"])
+def last_updated(dataset: dict[str, Any], days: int) -> None:
+    """Store the dataset's last update ``days`` days back and reindex it."""
+    age_dataset(dataset["id"], days_ago(days))
 
 
 @pytest.fixture

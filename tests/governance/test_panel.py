@@ -1,7 +1,7 @@
 """The quality panel of each Secretaria and of the whole catalogue (/painel).
 
-Datasets are overdue, due soon or current because of their stored last
-update (``metadata_modified``) and their periodicity; nothing mocks the clock.
+Datasets are overdue, due soon or current because of their stored dates
+(tests/aging.py) and their periodicity; nothing mocks the clock.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
 from ckanext.mogi.common.signals import WORKER_MAINTENANCE, signal
-from ckanext.mogi.governance import freshness, pages, snapshots
+from ckanext.mogi.governance import freshness, link_model, pages, snapshots
 
 pytestmark = [pytest.mark.usefixtures("clean_db"),
               pytest.mark.ckan_config("ckanext.mogi.validation.blocking", "false")]
@@ -61,15 +61,16 @@ def test_freshness_of_the_stored_dates(three):
     assert statuses == ["overdue", "due_soon", "current"]
 
 
-def test_overdue_and_due_soon_list_links_to_the_form(app, sysadmin, three):
+def test_overdue_and_due_soon_list_links_to_the_new_data_form(app, sysadmin, three):
     html = app.get(PANEL, headers=auth(sysadmin), status=200).body
     listed = section(html, "atualizacao")
     text = listed.get_text(" ")
     assert "Conjunto atrasado" in text and "Conjunto quase" in text
     assert "Conjunto em dia" not in text
     assert "Atrasado" in text and "Vence em breve" in text
-    links = {a["href"] for a in listed.find_all("a") if "/dataset/edit/" in a["href"]}
-    assert {link.rsplit("/", 1)[1] for link in links} == {"atrasado", "quase"}
+    links = {a["href"] for a in listed.find_all("a") if a["href"].endswith("/resource/new")}
+    assert {link.split("/dataset/")[1] for link in links} == {
+        "atrasado/resource/new", "quase/resource/new"}
     counts = BeautifulSoup(html, "html.parser").find(
         "tr", attrs={"data-org": "secretaria-de-saude"})
     cell = {td["data-key"]: td.get_text() for td in counts.find_all("td")}
@@ -87,7 +88,7 @@ def test_csv_of_a_list_is_spreadsheet_safe(app, sysadmin, dated):
     assert len(rows) == 1
     assert rows[0][1] == "'=HYPERLINK(\"http://exemplo.org\",\"clique\")"
     assert rows[0][3] == "Atrasado"
-    assert rows[0][-1].endswith("/dataset/edit/formula")
+    assert rows[0][-1].endswith("/dataset/formula/resource/new")
 
 
 def test_seal_list_names_the_criteria_missing(app, sysadmin, dated):
@@ -97,6 +98,29 @@ def test_seal_list_names_the_criteria_missing(app, sysadmin, dated):
     assert "Conjunto sem-versao" in text and "Versão" in text and "Sem selo" in text
     rows = rows_of(app.get(f"{PANEL}/selo.csv", headers=auth(sysadmin)).body)
     assert "Versão" in rows[1][5]
+
+
+def test_broken_links_link_to_the_resource_form(app, sysadmin, dated):
+    dataset = dated("com-link", 0, title="Conjunto com link", resources=[
+        {"name": "Planilha antiga", "url": "https://dados.exemplo.org/antiga.csv",
+         "format": "CSV"}])
+    resource = dataset["resources"][0]
+    link_model.save(resource["id"], dataset["id"], resource["url"], outcome="http_error",
+                    http_status=404)
+    model.Session.commit()
+
+    html = app.get(PANEL, headers=auth(sysadmin), status=200).body
+    listed = section(html, "links")
+    text = listed.get_text(" ")
+    assert "Planilha antiga" in text and "404" in text
+    assert any(a["href"].endswith(f"/dataset/com-link/resource/{resource['id']}/edit")
+               for a in listed.find_all("a"))
+    counts = BeautifulSoup(html, "html.parser").find(
+        "tr", attrs={"data-org": "secretaria-de-saude"})
+    cell = {td["data-key"]: td.get_text() for td in counts.find_all("td")}
+    assert cell["broken_links"] == "1"
+    rows = rows_of(app.get(f"{PANEL}/links.csv", headers=auth(sysadmin)).body)
+    assert rows[1][3:5] == ["Planilha antiga", "https://dados.exemplo.org/antiga.csv"]
 
 
 def test_incomplete_datasets_link_to_the_new_resource_form(app, sysadmin, dated):

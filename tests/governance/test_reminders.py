@@ -18,13 +18,13 @@ from email.message import EmailMessage
 from typing import Any
 
 import pytest
+from aging import age_dataset
 from aiosmtpd.controller import Controller
 from ckan import model
 from ckan.cli.cli import ckan as ckan_cli
-from ckan.lib import jobs, search
+from ckan.lib import jobs
 from ckan.tests import factories, helpers
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import text
 
 from ckanext.mogi.common.signals import WORKER_MAINTENANCE, signal
 from ckanext.mogi.governance import freshness, reminder_log, reminders
@@ -93,13 +93,7 @@ def _email_of(user: dict[str, Any]) -> str:
 
 def _created_on(package_id: str, day: dt.date) -> None:
     """The dataset as if created (and last edited) at noon of ``day`` in São Paulo."""
-    moment = dt.datetime.combine(day, dt.time(15, 0))  # UTC
-    model.Session.execute(text(
-        "UPDATE package SET metadata_created = :m, metadata_modified = :m WHERE id = :id"),
-        {"m": moment, "id": package_id})
-    model.Session.commit()
-    model.Session.expire_all()
-    search.rebuild(package_id)
+    age_dataset(package_id, dt.datetime.combine(day, dt.time(15, 0)))  # UTC
 
 
 @pytest.fixture
@@ -247,8 +241,11 @@ def test_a_private_dataset_reaches_a_contact_who_is_a_member(inbox, new_dataset,
 
 
 def test_the_worker_maintenance_queues_the_day_once_and_the_job_sends(
-        inbox, catalogue, reset_redis):
+        inbox, catalogue, reset_redis, ckan_config, monkeypatch):
     reset_redis("*:mogi_governance:reminders:*")  # an earlier run's day
+    # The link check the same signal queues goes to a queue of its own here.
+    monkeypatch.setitem(ckan_config, "ckanext.mogi.governance.link_check.queue",
+                        "mogi-link-check-test")
     queue = jobs.get_queue()
     queue.empty()
     signal(WORKER_MAINTENANCE).send("worker-de-teste")

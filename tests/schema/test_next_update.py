@@ -11,28 +11,13 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from ckan import model
-from ckan.lib import search
+from aging import age_dataset
 from ckan.tests import helpers
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import text
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 
 LONG_AGO = dt.datetime(2025, 3, 10, 15, 0)  # UTC: 10/03/2025 12:00 in São Paulo
-
-
-def _age_dataset(package_id: str, moment: dt.datetime) -> None:
-    """The dataset and its resources as if created and last touched at ``moment``."""
-    model.Session.execute(text(
-        "UPDATE package SET metadata_created = :m, metadata_modified = :m WHERE id = :id"),
-        {"m": moment, "id": package_id})
-    model.Session.execute(text(
-        "UPDATE resource SET created = :m, metadata_modified = :m, last_modified = NULL"
-        " WHERE package_id = :id"), {"m": moment, "id": package_id})
-    model.Session.commit()
-    model.Session.expire_all()  # the objects the actions loaded before
-    search.rebuild(package_id)
 
 
 def _searched(name: str) -> dict:
@@ -43,7 +28,7 @@ def _searched(name: str) -> dict:
 
 def test_editing_the_description_does_not_postpone_the_next_update(sysadmin, new_dataset):
     dataset = new_dataset("sem-recursos", private=False)
-    _age_dataset(dataset["id"], LONG_AGO)
+    age_dataset(dataset["id"], LONG_AGO)
 
     helpers.call_action("package_patch", context={"user": sysadmin["name"]},
                         id=dataset["id"], notes="Descrição revista hoje.")
@@ -59,7 +44,7 @@ def test_editing_the_description_does_not_postpone_the_next_update(sysadmin, new
 def test_a_new_file_sets_the_next_update_from_its_upload(sysadmin, new_dataset, upload_table):
     dataset = new_dataset("com-arquivo", private=False)
     upload_table(dataset, "a;b\n1;2\n", "tabela.csv")
-    _age_dataset(dataset["id"], LONG_AGO)
+    age_dataset(dataset["id"], LONG_AGO)
     assert helpers.call_action("package_show", id=dataset["id"])[
         "proxima_atualizacao"] == "2025-04-10"
 
@@ -77,7 +62,7 @@ def test_an_edited_link_counts_as_an_update_of_the_data(sysadmin, new_dataset):
     resource = helpers.call_action(
         "resource_create", context={"user": sysadmin["name"]}, package_id=dataset["id"],
         url="https://dados.mogidascruzes.sp.gov.br/2024.csv", name="2024", format="CSV")
-    _age_dataset(dataset["id"], LONG_AGO)
+    age_dataset(dataset["id"], LONG_AGO)
     assert _searched("com-link")["proxima_atualizacao"] == "2026-03-10"
 
     helpers.call_action("resource_patch", context={"user": sysadmin["name"]},

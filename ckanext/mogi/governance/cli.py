@@ -11,7 +11,7 @@ import sys
 import click
 
 from ckanext.mogi.common.i18n import N_, translate
-from ckanext.mogi.governance import freshness, pages, panel
+from ckanext.mogi.governance import freshness, link_actions, pages, panel
 
 
 @click.group(invoke_without_command=True,
@@ -35,7 +35,8 @@ def painel(ctx: click.Context, org_name: str | None, fmt: str) -> None:
     site = {"ignore_auth": True, "user": ""}
     rows = panel.rows(site, org_id=orgs[0]["id"] if org_name else None)
     counts = panel.summarise(rows, freshness.today(), panel.due_soon_days(),
-                             [o["id"] for o in orgs], panel.lgpd_pending(rows))
+                             [o["id"] for o in orgs], panel.lgpd_pending(rows),
+                             link_actions.broken_by_dataset(r["id"] for r in rows))
     keys = list(panel.empty_counts())
     if fmt == "json":
         click.echo(json.dumps([{"organization": o["name"], "title": o["title"],

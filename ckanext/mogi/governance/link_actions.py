@@ -10,6 +10,7 @@ resource page's badge. Shapes in ``governance/README.md``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
@@ -85,15 +86,8 @@ def mogi_link_check_list(context: Any, data_dict: dict[str, Any]) -> list[dict[s
     :param owner_org: only this organization's datasets (id or name; optional)
     """
     toolkit.check_access("mogi_link_check_list", context, data_dict)
-    res, pkg, check = model.Resource, model.Package, link_model.check_table
-    query = (link_runs.linked_resources()
-             .add_columns(res.name.label("resource_name"), pkg.name.label("dataset_name"),
-                          pkg.title.label("dataset_title"), pkg.owner_org, pkg.private,
-                          check.c.url.label("checked_url"), check.c.checked_at,
-                          check.c.outcome, check.c.http_status, check.c.final_url,
-                          check.c.content_type, check.c.redirects, check.c.detail)
-             .join(check, check.c.resource_id == res.id)
-             .where(check.c.outcome.in_(linkcheck.PROBLEMS), check.c.url == res.url))
+    res, pkg = model.Resource, model.Package
+    query = _broken_query()
     org_ref = str(data_dict.get("owner_org") or "").strip()
     if org_ref:
         org = model.Group.get(org_ref)
@@ -104,13 +98,45 @@ def mogi_link_check_list(context: Any, data_dict: dict[str, Any]) -> list[dict[s
     if not (user and authz.is_sysadmin(user.name)):
         query = query.where(_editable(user))
     query = query.order_by(pkg.title, pkg.name, res.position)
-    return [{
+    return [_broken_item(row) for row in model.Session.execute(query)]
+
+
+def _broken_query() -> sa.Select:
+    """The linked resources whose latest check of their current link found a problem."""
+    res, pkg, check = model.Resource, model.Package, link_model.check_table
+    return (link_runs.linked_resources()
+            .add_columns(res.name.label("resource_name"), pkg.name.label("dataset_name"),
+                         pkg.title.label("dataset_title"), pkg.owner_org, pkg.private,
+                         check.c.url.label("checked_url"), check.c.checked_at,
+                         check.c.outcome, check.c.http_status, check.c.final_url,
+                         check.c.content_type, check.c.redirects, check.c.detail)
+            .join(check, check.c.resource_id == res.id)
+            .where(check.c.outcome.in_(linkcheck.PROBLEMS), check.c.url == res.url))
+
+
+def _broken_item(row: Any) -> dict[str, Any]:
+    return {
         "dataset_id": row.package_id, "dataset_name": row.dataset_name,
         "dataset_title": row.dataset_title, "owner_org": row.owner_org,
         "private": row.private, "resource_id": row.id,
         "resource_name": row.resource_name, "url": row.url,
         **_result({**row._asdict(), "url": row.checked_url}, row.url),
-    } for row in model.Session.execute(query)]
+    }
+
+
+def broken_by_dataset(package_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+    """The broken links of these datasets (one statement), per dataset id, in
+    the datasets' resource order. No permission check: for the panel, whose
+    datasets were read with its viewer's permissions."""
+    ids = list(package_ids)
+    if not ids:
+        return {}
+    query = _broken_query().where(model.Resource.package_id.in_(ids)).order_by(
+        model.Resource.package_id, model.Resource.position)
+    found: dict[str, list[dict[str, Any]]] = {}
+    for row in model.Session.execute(query):
+        found.setdefault(row.package_id, []).append(_broken_item(row))
+    return found
 
 
 def _editable(user: model.User | None) -> sa.ColumnElement[bool]:

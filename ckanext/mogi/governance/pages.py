@@ -29,7 +29,7 @@ from werkzeug.routing import BuildError
 
 from ckanext.mogi.common.i18n import N_
 from ckanext.mogi.common.spreadsheet import neutralise_row
-from ckanext.mogi.governance import charts, coverage, freshness, panel, snapshots
+from ckanext.mogi.governance import charts, coverage, freshness, link_actions, panel, snapshots
 
 TRANSPARENCY_OPTION = "ckanext.mogi.governance.transparency_organization"
 #: Rows of a list shown on the page (the CSV has them all).
@@ -124,10 +124,13 @@ def _edit_url(item: Item) -> str:
     return toolkit.url_for("dataset.edit", id=item["dataset"], qualified=True)
 
 
+def _new_data_url(item: Item) -> str:
+    """The form of a new resource of the dataset: where the new data go."""
+    return toolkit.url_for("dataset_resource.new", id=item["dataset"], qualified=True)
+
+
 def _fix_url(item: Item) -> str:
-    if item.get("no_resources"):
-        return toolkit.url_for("dataset_resource.new", id=item["dataset"], qualified=True)
-    return _edit_url(item)
+    return _new_data_url(item) if item.get("no_resources") else _edit_url(item)
 
 
 def _report_url(item: Item) -> str:
@@ -137,6 +140,11 @@ def _report_url(item: Item) -> str:
                                resource_id=item["resource_id"], qualified=True)
     except BuildError:
         return _dataset_url(item)
+
+
+def _resource_edit_url(item: Item) -> str:
+    return toolkit.url_for("dataset_resource.edit", id=item["dataset"],
+                           resource_id=item["resource_id"], qualified=True)
 
 
 def _dataset_url(item: Item) -> str:
@@ -172,8 +180,7 @@ COLUMNS: dict[str, tuple[list[Column], str, Callable[[Item], str]]] = {
     "atualizacao": (COMMON + [
         (N_("Freshness"), _fresh),
         (N_("Next expected update"), lambda i, _t: _date(i["next"])),
-        (N_("Last update"), lambda i, _t: _date(i["modified"])),
-    ], N_("Update the dataset"), _edit_url),
+    ], N_("Publish the new data"), _new_data_url),
     "selo": (COMMON + [
         (N_("DCAT-BR seal"), lambda i, _t: seal_label(i["seal"])),
         (N_("Next seal"), lambda i, _t: seal_label(i["next_level"])),
@@ -187,6 +194,11 @@ COLUMNS: dict[str, tuple[list[Column], str, Callable[[Item], str]]] = {
         (N_("Table"), lambda i, _t: str(i["resource"])),
         (N_("Columns with personal data"), lambda i, _t: ", ".join(i["fields"])),
     ], N_("Decide on the report page"), _report_url),
+    "links": (COMMON + [
+        (N_("Resource"), lambda i, _t: str(i["resource"])),
+        (N_("Link"), lambda i, _t: str(i["url"])),
+        (N_("Problem"), lambda i, _t: str(i["problem"])),
+    ], N_("Fix the link"), _resource_edit_url),
     "incompletos": (COMMON + [
         (N_("No resources"), lambda i, _t: _yes(i["no_resources"])),
         (N_("No description"), lambda i, _t: _yes(i["no_description"])),
@@ -299,10 +311,11 @@ def staff_panel(user: model.User, org: dict[str, str] | None) -> dict[str, Any]:
     rows = panel.rows({"user": user.name, "auth_user_obj": user},
                       org_id=org["id"] if org else None)
     pending = panel.lgpd_pending(rows)
-    counts = panel.summarise(rows, today, days, [o["id"] for o in orgs], pending)
+    broken = link_actions.broken_by_dataset(r["id"] for r in rows)
+    counts = panel.summarise(rows, today, days, [o["id"] for o in orgs], pending, broken)
     readable = _readable(user, orgs)
     scopes = {o["id"]: "all" if o["id"] in readable else "public" for o in orgs}
-    lists = panel.build_lists(rows, today, days, pending)
+    lists = panel.build_lists(rows, today, days, pending, broken)
     data = {
         "org": org, "orgs": [{**o, "counts": counts[o["id"]]} for o in orgs],
         "total": panel.total(counts), "today_text": _day(today), "due_soon_days": days,
@@ -328,7 +341,9 @@ def staff_csv(user: model.User, org: dict[str, str] | None, key: str) -> bytes:
                                titles)
         return list_csv(built)
     pending = panel.lgpd_pending(rows) if key == "lgpd" else {}
-    return list_csv(table(key, panel.build_lists(rows, today, days, pending)[key], titles))
+    broken = link_actions.broken_by_dataset(r["id"] for r in rows) if key == "links" else {}
+    return list_csv(table(key, panel.build_lists(rows, today, days, pending, broken)[key],
+                          titles))
 
 
 def _public_counts() -> tuple[list[dict[str, str]], list[dict[str, Any]],
@@ -336,11 +351,13 @@ def _public_counts() -> tuple[list[dict[str, str]], list[dict[str, Any]],
     today, days = freshness.today(), panel.due_soon_days()
     orgs = organizations()
     rows = panel.rows({}, public=True)
-    return orgs, rows, panel.summarise(rows, today, days, [o["id"] for o in orgs]), today
+    broken = link_actions.broken_by_dataset(r["id"] for r in rows)
+    return orgs, rows, panel.summarise(rows, today, days, [o["id"] for o in orgs],
+                                       broken=broken), today
 
 
 PUBLIC_COLUMNS = ("total", "ouro", "prata", "bronze", "nenhum", "overdue", "due_soon",
-                  "failing_tables", "incomplete")
+                  "failing_tables", "broken_links", "incomplete")
 
 
 def _public_table(orgs: list[dict[str, str]], counts: Mapping[str, Mapping[str, int]]

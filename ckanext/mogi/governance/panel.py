@@ -45,6 +45,7 @@ LISTS: dict[str, str] = {
     "selo": N_("Below the Gold seal: criteria missing"),
     "validacao": N_("Tables failing validation"),
     "lgpd": N_("Personal data awaiting a decision"),
+    "links": N_("Broken links"),
     "incompletos": N_("Datasets with no resources or no description"),
     "conjuntos": N_("Every dataset"),
 }
@@ -56,6 +57,7 @@ COUNT_LABELS: dict[str, str] = {
     "due_soon": N_("Due soon"), "current": N_("Up to date"),
     "unscheduled": N_("No schedule"), "failing_tables": N_("Tables failing validation"),
     "lgpd": N_("Personal data awaiting a decision"),
+    "broken_links": N_("Broken links"),
     "incomplete": N_("No resources or no description"),
 }
 CACHE_PREFIX = "mogi:governance:panel:"
@@ -87,7 +89,8 @@ def row_of(pkg: Mapping[str, Any], library_name: Callable[[Any], str | None]) ->
         "missing": list(seal.get("faltando") or []),
         freshness.NEXT_UPDATE: pkg.get(freshness.NEXT_UPDATE),
         "descontinuado": pkg.get("descontinuado"),
-        "modified": str(pkg.get("metadata_modified") or "")[:10],
+        # The data's last update (mogi_schema), the day freshness counts from.
+        "modified": str(pkg.get("ultima_atualizacao_dados") or "")[:10],
         "resources": len(resources),
         "described": bool(str(pkg.get("notes") or "").strip()),
         "tables": [{"id": r.get("id"), "name": r.get("name") or r.get("id"),
@@ -177,11 +180,13 @@ def empty_counts() -> dict[str, int]:
 
 
 def summarise(rows: Iterable[Mapping[str, Any]], on: dt.date, days: int,
-              org_ids: Iterable[str] = (), pending: Mapping[str, Any] | None = None
-              ) -> dict[str, dict[str, int]]:
-    """Counts per Secretaria id (every one of ``org_ids`` present, at zero)."""
+              org_ids: Iterable[str] = (), pending: Mapping[str, Any] | None = None,
+              broken: Mapping[str, list[Any]] | None = None) -> dict[str, dict[str, int]]:
+    """Counts per Secretaria id (every one of ``org_ids`` present, at zero);
+    ``broken``: the broken links per dataset id (the link checks')."""
     counts = {org_id: empty_counts() for org_id in org_ids}
     pending = pending or {}
+    broken = broken or {}
     for row in rows:
         c = counts.setdefault(row["org_id"] or "", empty_counts())
         c["total"] += 1
@@ -190,6 +195,7 @@ def summarise(rows: Iterable[Mapping[str, Any]], on: dt.date, days: int,
         c[freshness.status(row, on, days)] += 1
         c["failing_tables"] += sum(1 for t in row["tables"] if t["status"] in FAILING)
         c["lgpd"] += sum(1 for t in row["tables"] if t["id"] in pending)
+        c["broken_links"] += len(broken.get(row["id"], ()))
         c["incomplete"] += not row["resources"] or not row["described"]
     return counts
 
@@ -209,18 +215,24 @@ def _item(row: Mapping[str, Any], **extra: Any) -> dict[str, Any]:
 
 
 def build_lists(rows: list[dict[str, Any]], on: dt.date, days: int,
-                pending: Mapping[str, list[str]]) -> dict[str, list[dict[str, Any]]]:
+                pending: Mapping[str, list[str]],
+                broken: Mapping[str, list[dict[str, Any]]] | None = None,
+                ) -> dict[str, list[dict[str, Any]]]:
     """Each list of :data:`LISTS`: one item per problem, in the order to fix them."""
     lists: dict[str, list[dict[str, Any]]] = {key: [] for key in LISTS}
+    broken = broken or {}
     for row in rows:
+        for link in broken.get(row["id"], ()):
+            lists["links"].append(_item(row, resource_id=link["resource_id"],
+                                        resource=link["resource_name"], url=link["url"],
+                                        problem=link["label"]))
         status = freshness.status(row, on, days)
         lists["conjuntos"].append(_item(
             row, seal=row["seal"], freshness=status, next=row[freshness.NEXT_UPDATE],
             modified=row["modified"], resources=row["resources"]))
         if status in ("overdue", "due_soon"):
             lists["atualizacao"].append(_item(
-                row, freshness=status, next=row[freshness.NEXT_UPDATE],
-                modified=row["modified"]))
+                row, freshness=status, next=row[freshness.NEXT_UPDATE]))
         if row["seal"] != "ouro":
             lists["selo"].append(_item(row, seal=row["seal"], next_level=row["next_level"],
                                        missing=row["missing"]))

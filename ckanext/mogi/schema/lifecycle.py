@@ -78,25 +78,30 @@ def last_data_update(pkg: Mapping[str, Any]) -> dt.datetime | None:
     return _moment(pkg.get("metadata_created") or pkg.get("metadata_modified"))
 
 
+def last_data_day(pkg: Mapping[str, Any]) -> dt.date | None:
+    """The day of :func:`last_data_update` in ``ckan.display_timezone`` (CKAN
+    stores UTC), the day the pages show."""
+    stamp = last_data_update(pkg)
+    return stamp.astimezone(get_display_timezone()).date() if stamp else None
+
+
 def next_update(pkg: Mapping[str, Any]) -> str | None:
     """ISO date of the next expected update, from the frequency and the last
-    update of the data (:func:`last_data_update`).
-
-    The last update is dated in ``ckan.display_timezone`` (CKAN stores UTC), the
-    day the pages show.
-    """
-    stamp = last_data_update(pkg)
-    if stamp is None:
+    update of the data (:func:`last_data_day`)."""
+    last = last_data_day(pkg)
+    if last is None:
         return None
-    last = stamp.astimezone(get_display_timezone()).date()
     upcoming = next_expected_update(pkg.get("periodicidade"), last)
     return upcoming.isoformat() if upcoming else None
 
 
 def after_show(pkg: dict[str, Any]) -> None:
-    """Derived fields: next expected update; federal extras on public datasets."""
+    """Derived fields: the data's last update and the next expected one;
+    federal extras on public datasets."""
     if pkg.get("type", DATASET_TYPE) != DATASET_TYPE:
         return
+    last = last_data_day(pkg)
+    pkg["ultima_atualizacao_dados"] = last.isoformat() if last else None
     pkg["proxima_atualizacao"] = next_update(pkg)
     if not pkg.get("private"):
         federal.with_cgu_extras(pkg)
