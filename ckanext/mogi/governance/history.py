@@ -379,6 +379,20 @@ LISTS = ("user_activity_list", "dashboard_activity_list",
          "group_activity_list", "package_activity_list")
 
 
+@toolkit.chained_auth_function
+def activity_show(next_auth: Any, context: Any, data_dict: dict[str, Any]) -> Any:
+    """CKAN's ``activity_show`` auth, judged as for ``include_data`` always: the
+    action returns the activity's data (a whole dataset) either way, and
+    CKAN's auth reads the flag unconditionally (a server error without it)."""
+    return next_auth(context, {**data_dict, "include_data": True})
+
+
+def get_auth_functions() -> dict[str, Any]:
+    from ckan.plugins import plugin_loaded
+
+    return {"activity_show": activity_show} if plugin_loaded("activity") else {}
+
+
 def get_actions() -> dict[str, Any]:
     from ckan.plugins import plugin_loaded
 

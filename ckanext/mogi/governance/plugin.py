@@ -26,6 +26,7 @@ class MogiGovernancePlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.ISignal)
     p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
     p.implements(p.ITemplateHelpers)
     p.implements(p.IBlueprint)
 
@@ -48,6 +49,10 @@ class MogiGovernancePlugin(p.SingletonPlugin):
     # IActions: CKAN's activity lists, without activities of unreadable datasets.
     def get_actions(self) -> dict[str, Any]:
         return history.get_actions()
+
+    # IAuthFunctions: CKAN's activity_show auth without its server error.
+    def get_auth_functions(self) -> dict[str, Any]:
+        return history.get_auth_functions()
 
     # ITemplateHelpers: the types of this bundle's events (the history's filter).
     def get_helpers(self) -> dict[str, Any]:
