@@ -203,9 +203,12 @@ def record_validation(resource_id: str, package_id: str) -> list[str]:
         before = previous(package_id, LGPD, resource_id)
         if VERDICT in recorded or before is None or (
                 before.get("file_sha256") != verdict["file_sha256"]):
+            # Held: a sound table kept from visitors for its personal data
+            # (names, e-mails or phones alone do not hold a file).
+            held = verdict["status"] == "success" and not validation.get("cleared")
             record(package_id, LGPD, {**table, "finished": verdict["finished"],
                                       "file_sha256": verdict["file_sha256"],
-                                      "columns": len(columns)})
+                                      "columns": len(columns), "held": held})
             recorded.append(LGPD)
     made_private = validation.get("made_private")
     if made_private:
