@@ -64,8 +64,8 @@ def load_standard_plugins(with_plugins):
 
 @pytest.fixture
 def clean_db(reset_db, migrate_db_for, with_plugins):
-    """CKAN's ``clean_db``, plus this bundle's migrations (search, validation,
-    DataStore loads, governance)."""
+    """CKAN's ``clean_db``, plus the migrations of the plugins loaded (this
+    bundle's search, validation, DataStore loads and governance; CKAN's activity)."""
     reset_db()
     migrate_db_for("mogi_search")
     # Some tests load their own plugin list: migrate what is there to migrate.
@@ -80,6 +80,8 @@ def clean_db(reset_db, migrate_db_for, with_plugins):
         jobs.get_queue(queue or jobs.DEFAULT_QUEUE_NAME).empty()
     if plugins.plugin_loaded("mogi_governance"):
         migrate_db_for("mogi_governance")
+    if plugins.plugin_loaded("activity"):
+        migrate_db_for("activity")
 
 
 @pytest.fixture
@@ -202,6 +204,7 @@ def load_demo_catalogue(reset_db, migrate_db_for) -> Callable[[], LoadSummary]:
             migrate_db_for("mogi_validation")
             migrate_db_for("mogi_datastore")
             migrate_db_for("mogi_governance")
+            migrate_db_for("activity")
             summary = load_demo(resolve_source())
             # What `make run`'s job worker does next: every table validated.
             for _pkg, res in validation_cli.tables():

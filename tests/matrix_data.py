@@ -8,7 +8,8 @@ endpoint or action without an entry, and on any entry that no longer exists.
 
 Placeholders: ``{private}``, ``{public}``, ``{held}``, ``{flagged}``,
 ``{public_b}`` (datasets: ``.id``, ``.name``, ``.res`` resource id,
-``.tag``, ``.fmt`` a resource format), ``{org_a}``, ``{org_b}``, ``{group}``
+``.tag``, ``.fmt`` a resource format; ``{private.activity}`` the private
+dataset's latest activity), ``{org_a}``, ``{org_b}``, ``{group}``
 (``.id``, ``.name``), ``{editor}``, ``{other}``, ``{sysadmin}`` (``.name``).
 """
 
@@ -239,6 +240,28 @@ ROUTES: dict[str, list[Probe] | str | tuple[str, str, str]] = {
     "dashboard.datasets": gets("/dashboard/datasets"),
     "dashboard.groups": gets("/dashboard/groups"),
     "dashboard.organizations": gets("/dashboard/organizations"),
+    # The history (CKAN's activity plugin): a private dataset's is 404 for outsiders.
+    "activity.package_activity": gets("/dataset/activity/{private.name}",
+                                      "/dataset/activity/{private.id}"),
+    "activity.package_history": gets("/dataset/{private.name}/history/{private.activity}"),
+    "activity.resource_history": gets(
+        "/dataset/{private.name}/resources/{private.res}/history/{private.activity}"),
+    "activity.package_changes": gets("/dataset/changes/{private.activity}"),
+    "activity.package_changes_multiple": gets(
+        "/dataset/changes_multiple?new_id={private.activity}&old_id={private.activity}"),
+    "activity.group_activity": gets("/group/activity/{group.name}"),
+    "activity.organization_activity": gets("/organization/activity/{org_a.name}"),
+    "activity.group_changes": gets("/group/changes/{private.activity}"),
+    "activity.organization_changes": gets("/organization/changes/{private.activity}"),
+    "activity.group_changes_multiple": gets(
+        "/group/changes_multiple?new_id={private.activity}&old_id={private.activity}"),
+    "activity.organization_changes_multiple": gets(
+        "/organization/changes_multiple?new_id={private.activity}&old_id={private.activity}"),
+    "activity.user_activity": gets("/user/activity/{sysadmin.name}",
+                                   "/user/activity/{editor.name}"),
+    "activity.dashboard": gets("/dashboard/"),
+    "activity.admin_activities": gets("/ckan-admin/activities"),
+    "activity.dashboard_testing": TESTING,
     # Sysadmin pages (the trash lists deleted datasets).
     "admin.index": gets("/ckan-admin/"),
     "admin.config": gets("/ckan-admin/config"),
@@ -349,6 +372,20 @@ READ_ACTIONS: dict[str, list[dict[str, Any]]] = {
     "config_option_list": [{}],
     "config_option_show": [{"key": "ckan.site_title"}],
     "term_translation_show": [{"terms": ["segredo"]}],
+    # The history (CKAN's activity plugin).
+    "package_activity_list": PRIVATE_DS,
+    "user_activity_list": [{"id": "{sysadmin.name}"}, {"id": "{editor.name}"}],
+    "organization_activity_list": ORG_A,
+    "group_activity_list": [{"id": "{group.id}"}],
+    "recently_changed_packages_activity_list": [{}],
+    "dashboard_activity_list": [{}],
+    "dashboard_new_activities_count": [{}],
+    "activity_show": [{"id": "{private.activity}"},
+                      {"id": "{private.activity}", "include_data": True}],
+    "activity_data_show": [{"id": "{private.activity}"},
+                           {"id": "{private.activity}", "object_type": "package"}],
+    "activity_diff": [{"id": "{private.activity}", "object_type": "package"}],
+    "activity_delete_counts": [{}],
 }
 
 #: Read actions without dataset data (still listed, so new ones get noticed).
@@ -444,6 +481,12 @@ WRITE_ACTIONS: dict[str, list[dict[str, Any]]] = {
     "config_option_update": [{"ckan.site_title": "x"}],
     "job_cancel": [{"id": "x"}],
     "job_clear": [{}],
+    "activity_create": [{"user_id": "{other.name}", "object_id": "{private.id}",
+                         "activity_type": "changed package", "data": {}}],
+    "activity_delete": [{"id": "{private.activity}"}],
+    "activity_delete_all": [{}],
+    "dashboard_mark_activities_old": [{}],
+    "send_email_notifications": [{}],
 }
 
 #: Writes any logged-in user may make (site policy: following, creating
@@ -451,5 +494,5 @@ WRITE_ACTIONS: dict[str, list[dict[str, Any]]] = {
 #: they may succeed for the other Secretaria's editor, but must not leak.
 SELF_SERVICE = frozenset({
     "follow_group", "unfollow_group", "follow_user", "unfollow_user", "unfollow_dataset",
-    "group_create", "organization_create",
+    "group_create", "organization_create", "dashboard_mark_activities_old",
 })

@@ -132,3 +132,15 @@ UNITS = "\n".join([
 
 #: A table with a broken row (an extra cell).
 BROKEN = "unidade;atendimentos\nUBS Jundiapeba;1204\nUBS Braz Cubas;987;x;y\n"
+
+
+# ------------------------------------------------------------------ callers
+
+
+def as_site() -> dict[str, Any]:
+    """``helpers.call_action``'s context acting as the site user. With CKAN's
+    activity plugin, every change of a dataset is recorded under a real user
+    (``helpers.call_action``'s default caller, ``127.0.0.1``, is none)."""
+    from ckan.tests import helpers
+
+    return {"user": helpers.call_action("get_site_user")["name"]}

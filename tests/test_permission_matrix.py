@@ -118,6 +118,7 @@ def world(reset_db, migrate_db_for) -> Iterator[SimpleNamespace]:
         migrate_db_for("mogi_validation")
         migrate_db_for("mogi_datastore")
         migrate_db_for("mogi_governance")
+        migrate_db_for("activity")
         queue.empty()
 
         sysadmin = factories.SysadminWithToken()
@@ -176,8 +177,12 @@ def world(reset_db, migrate_db_for) -> Iterator[SimpleNamespace]:
 
         # The private table was cleared and loaded into the DataStore, with its preview.
         [view] = helpers.call_action("resource_view_list", id=private_res["id"])
+        # The private dataset's latest activity (it embeds the whole dataset).
+        latest = helpers.call_action("package_activity_list", context={"user": sysadmin["name"]},
+                                     id=private["id"])[0]
         objects = {
-            "private": _obj(private, private_res, tag=tag, fmt=fmt, view=view["id"]),
+            "private": _obj(private, private_res, tag=tag, fmt=fmt, view=view["id"],
+                            activity=latest["id"]),
             "public": _obj(public, None),
             "public_b": _obj(public_b, None),
             "held": _obj(held, held_res),

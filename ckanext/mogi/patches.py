@@ -37,6 +37,7 @@ REGISTRY: dict[str, str] = {
     "mogi_validation": __name__,
     "mogi_access": "ckanext.mogi.access.guards",
     "mogi_datastore": "ckanext.mogi.datastore.preview_search",
+    "mogi_governance": "ckanext.mogi.governance.guards",
 }
 #: ``mogi_validation``'s, kept here (see :data:`VALIDATION`).
 OVERRIDES = VALIDATION

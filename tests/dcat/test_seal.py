@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from ckan.tests import factories, helpers
-from sample_data import DATASET
+from sample_data import DATASET, as_site
 
 from ckanext.mogi.dcat import seal
 
@@ -126,7 +126,7 @@ def catalogue() -> dict[str, str]:
 
     def create(name: str, resources: list[dict[str, Any]], **changes: Any) -> None:
         data = {**DATASET, "name": name, "owner_org": org["id"], **changes}
-        helpers.call_action("package_create", resources=resources,
+        helpers.call_action("package_create", context=as_site(), resources=resources,
                             **{k: v for k, v in data.items() if v is not None})
 
     create("ubs-ouro", [{"url": "https://dados.mogi/ubs.csv", "format": "CSV"}])
@@ -157,14 +157,14 @@ class TestCkan:
         assert found == {"ubs-ouro": "ouro", "ubs-bronze": "bronze", "ubs-nenhum": "nenhum"}
 
     def test_seal_follows_updates_and_round_trips(self, app, catalogue):
-        helpers.call_action("package_patch", id="ubs-nenhum", version="2.0")
+        helpers.call_action("package_patch", context=as_site(), id="ubs-nenhum", version="2.0")
         assert helpers.call_action("package_show", id="ubs-nenhum")["selo_dcat_br"][
             "nivel"] == "ouro"
         # The shown dict, seal included, goes back through package_update.
         pkg = helpers.call_action("package_show", id="ubs-bronze")
         pkg["resources"] = [{"url": "https://dados.mogi/b.csv", "format": "CSV"}]
         pkg["cobertura_temporal_fim"] = "31/12/2022"
-        helpers.call_action("package_update", **pkg)
+        helpers.call_action("package_update", context=as_site(), **pkg)
         result = helpers.call_action("package_search", fq="selo_dcat_br:ouro", rows=10)
         assert sorted(r["name"] for r in result["results"]) == [
             "ubs-bronze", "ubs-nenhum", "ubs-ouro"]

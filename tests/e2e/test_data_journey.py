@@ -23,6 +23,7 @@ from ckan.tests import helpers
 from e2e_language import code_strings, ui_strings, visible_strings
 from e2e_walk import axe_problems
 from playwright.sync_api import Frame, Page, expect
+from sample_data import as_site
 
 from ckanext.mogi.datastore import jobs
 from ckanext.mogi.datastore.preview_search import prefix_query
@@ -236,7 +237,7 @@ def test_a_long_description_is_folded_on_a_phone(page: Page, portal: str, table:
     """A dataset whose description fills more than a screen: folded to a few
     lines, the buttons stay on the first screen, a tap unfolds it."""
     dataset = helpers.call_action("package_show", id=FOLDED)
-    helpers.call_action("package_patch", id=FOLDED, notes="\n\n".join(
+    helpers.call_action("package_patch", context=as_site(), id=FOLDED, notes="\n\n".join(
         [dataset["notes"]] + [LONG_PARAGRAPH] * 6))
     page.goto(f"{portal}/dataset/{FOLDED}")
     shot("long description folded")

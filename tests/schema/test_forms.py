@@ -16,6 +16,7 @@ from bs4 import BeautifulSoup
 from ckan import model
 from ckan.lib.helpers import url_for
 from ckan.tests import helpers
+from sample_data import as_site
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 
@@ -159,12 +160,12 @@ def test_form_buttons_are_portuguese(app, sysadmin, draft):
 
     assert buttons(url_for("dataset.scheming_new_page", id=NAME, page=2))[
         "btn btn-primary"] == "Próximo"
-    helpers.call_action("package_patch", id=NAME, state="active",
+    helpers.call_action("package_patch", context=as_site(), id=NAME, state="active",
                         tag_string="saúde,atendimentos")
     edit = buttons(url_for("dataset.scheming_edit_page", id=NAME, page=5))
     assert edit["btn btn-primary"] == "Atualizar Responsáveis"
     assert edit["btn btn-warning"] == "Despublicar"
-    helpers.call_action("package_patch", id=NAME, state="draft",
+    helpers.call_action("package_patch", context=as_site(), id=NAME, state="draft",
                         tag_string="saúde,atendimentos")
     resource = buttons(url_for("dataset_resource.new", id=NAME))
     assert "Publish" not in resource.values()

@@ -7,6 +7,7 @@ import re
 import pytest
 from ckan.lib.helpers import url_for
 from ckan.tests import factories, helpers
+from sample_data import as_site
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 
@@ -24,7 +25,8 @@ def details(app, name: str) -> dict[str, str]:
 def test_dataset_page_shows_dates_next_update_and_no_empty_rows(app):
     org = factories.Organization()
     helpers.call_action(
-        "package_create", name="licitacoes-2022", title="Licitações 2022", notes="Processos.",
+        "package_create", context=as_site(),
+        name="licitacoes-2022", title="Licitações 2022", notes="Processos.",
         owner_org=org["id"], temas=["economia-e-financas"], tags=[{"name": "compras"}],
         periodicidade="MENSAL", cobertura_temporal_inicio="01/01/2022",
         cobertura_temporal_fim="2022-12-31", maintainer="Departamento de Compras",
@@ -39,7 +41,7 @@ def test_dataset_page_shows_dates_next_update_and_no_empty_rows(app):
 
 
 def test_edit_form_shows_dates_as_typed_in_brazil(app, sysadmin, dataset_data):
-    helpers.call_action("package_create", **dataset_data(name="obras-2024"))
+    helpers.call_action("package_create", context=as_site(), **dataset_data(name="obras-2024"))
     coverage_page = url_for("dataset.scheming_edit_page", id="obras-2024", page=3)
     body = app.get(coverage_page, headers={"Authorization": sysadmin["token"]}).body
     start = re.search(r'id="field-cobertura_temporal_inicio"[^>]*value="([^"]*)"', body)

@@ -11,6 +11,7 @@ from ckan import model
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.lib import search as ckan_search
 from ckan.tests import factories, helpers
+from sample_data import as_site
 
 from ckanext.mogi.search import ckan_patch
 
@@ -37,7 +38,8 @@ class TestIndexTransaction:
         dataset = factories.Dataset(name="obras-publicas", title="Obras públicas",
                                     owner_org=org["id"])
         with pytest.raises(helpers.logic.ValidationError):
-            helpers.call_action("package_patch", id=dataset["id"], name="x")  # too short
+            helpers.call_action("package_patch", context=as_site(),
+                                id=dataset["id"], name="x")  # too short
         assert public_names(q="obras") == {"obras-publicas"}
 
     def test_index_write_is_rolled_back_with_its_transaction(self, org):
@@ -65,9 +67,9 @@ class TestFacetCache:
         assert self.formats() == {"CSV": 1}  # now served from the cache
         factories.Dataset(owner_org=org["id"], resources=csv)
         assert self.formats() == {"CSV": 2}
-        helpers.call_action("package_patch", id=dataset["id"], private=True)
+        helpers.call_action("package_patch", context=as_site(), id=dataset["id"], private=True)
         assert self.formats() == {"CSV": 1}
-        helpers.call_action("package_delete", id=dataset["id"])
+        helpers.call_action("package_delete", context=as_site(), id=dataset["id"])
         assert self.formats() == {"CSV": 1}
 
     def test_rolled_back_write_keeps_counts(self, org):

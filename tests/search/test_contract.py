@@ -11,6 +11,7 @@ import datetime as dt
 
 import pytest
 from ckan.tests import factories, helpers
+from sample_data import as_site
 
 # The search contract holds for any dataset schema: plain CKAN datasets here.
 pytestmark = [pytest.mark.usefixtures("clean_db"),
@@ -147,7 +148,7 @@ class TestLuceneSyntax:
     def test_vocabulary_tags_are_vocab_fields(self, catalogue):
         vocab = helpers.call_action("vocabulary_create", name="temas_dcat",
                                     tags=[{"name": "saude"}, {"name": "educacao"}])
-        helpers.call_action("package_patch", id=catalogue["escolas"]["id"],
+        helpers.call_action("package_patch", context=as_site(), id=catalogue["escolas"]["id"],
                             tags=[{"name": "educacao", "vocabulary_id": vocab["id"]}])
         assert titles(search(q="vocab_temas_dcat:educacao")) == ["Escolas municipais"]
         facets = search(**{"facet.field": ["vocab_temas_dcat"]})["facets"]
@@ -196,7 +197,8 @@ class TestFacetsSortAndPaging:
         assert titles(search(sort="title_string asc"))[:2] == [
             "Campanhas de vacinação", "Escolas municipais"]
         assert titles(search(sort="name desc"))[0] == "Unidades Básicas de Saúde"
-        newest = helpers.call_action("package_patch", id=catalogue["lic18"]["id"], notes="nova")
+        newest = helpers.call_action("package_patch", context=as_site(),
+                                     id=catalogue["lic18"]["id"], notes="nova")
         assert search(sort="metadata_modified desc")["results"][0]["id"] == newest["id"]
         assert titles(search(sort="metadata_created asc"))[0] == "Licitações 2022"
 
@@ -268,14 +270,14 @@ class TestCkanFeaturesOnTopOfSearch:
         assert "Escolas municipais" not in page
 
     def test_package_show_follows_updates(self, catalogue):
-        helpers.call_action("package_patch", id=catalogue["lic22"]["id"],
+        helpers.call_action("package_patch", context=as_site(), id=catalogue["lic22"]["id"],
                             title="Licitações e contratos 2022")
         shown = helpers.call_action("package_show", id="licitacoes-2022")
         assert shown["title"] == "Licitações e contratos 2022"
         assert titles(search(q="contratos"))[0] == "Licitações e contratos 2022"
 
     def test_deleted_dataset_leaves_search(self, catalogue):
-        helpers.call_action("package_delete", id=catalogue["lic18"]["id"])
+        helpers.call_action("package_delete", context=as_site(), id=catalogue["lic18"]["id"])
         assert "Licitações 2018" not in titles(search(q="licitacoes"))
 
     def test_tag_show_lists_datasets(self, catalogue):

@@ -16,6 +16,7 @@ from bs4 import BeautifulSoup
 from ckan.lib.uploader import get_resource_uploader
 from ckan.tests import helpers
 from dateutil.relativedelta import relativedelta
+from sample_data import as_site
 
 from ckanext.mogi.demo.loader import LoadSummary
 from ckanext.mogi.schema.validators import format_date_br
@@ -200,7 +201,8 @@ def test_resource_page_shows_one_licence_and_no_empty_rows(app, full):
 
 def test_resource_licence_and_library_schema_when_set(app, full):
     resource = helpers.call_action(
-        "resource_create", package_id=full["id"], name="Contratos (ODbL)", format="CSV",
+        "resource_create", context=as_site(),
+        package_id=full["id"], name="Contratos (ODbL)", format="CSV",
         url="https://www.mogidascruzes.sp.gov.br/contratos.csv", licenca="odc-odbl",
         schema=f"{SITE_URL}/validacao/esquemas/contratos.json")
     pkg = helpers.call_action("package_show", id=full["id"])

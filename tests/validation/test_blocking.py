@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from ckan.tests import helpers
-from sample_data import BROKEN, COMPANIES, UNITS, dataset_fields, payroll
+from sample_data import BROKEN, COMPANIES, UNITS, as_site, dataset_fields, payroll
 
 from ckanext.mogi.validation import model as vmodel
 
@@ -84,7 +84,7 @@ def test_a_new_file_needs_a_new_justification(app, new_dataset, upload_table, ed
                         resource_id=resource["id"], legal_basis="art7_ii", text="LAI.")
     # The file is replaced by another one with CPFs (and validated again).
     create_with_upload(payroll() + "Outro;390.533.447-05;10,00\n", "folha.csv",
-                       action="resource_patch", id=resource["id"])
+                       action="resource_patch", id=resource["id"], context=as_site())
     helpers.call_action("resource_validation_run", id=resource["id"], **{"async": False})
 
     refused = publish(app, editor, dataset, 409)
@@ -146,7 +146,7 @@ def test_site_option_off_and_organization_on(app, organization, new_dataset, upl
     dataset = new_dataset("tabela-site")
     validated(upload_table, dataset, BROKEN, "tabela.csv")
     publish(app, editor, dataset, 200)  # the site does not block
-    helpers.call_action("package_patch", id=dataset["id"], private=True)
+    helpers.call_action("package_patch", context=as_site(), id=dataset["id"], private=True)
 
     helpers.call_action("organization_patch", context={"user": sysadmin["name"]},
                         id=organization["id"], validacao_bloqueante="sim")
@@ -178,6 +178,9 @@ def test_a_public_dataset_that_gets_a_flagged_table_is_made_private(
     assert [e["text"] for e in entries] == [
         'Conjunto tornado privado pela validação automática: na tabela "folha.csv", '
         "a tabela contém dados pessoais sem justificativa registrada."]
+    # The validation's API tells other capabilities (the history) about it.
+    shown = helpers.call_action("resource_validation_show", resource_id=flagged["id"])
+    assert shown["made_private"]["text"] == entries[0]["text"]
     # Nothing was deleted.
     shown = helpers.call_action("package_show", id=dataset["id"])
     assert [r["name"] for r in shown["resources"]] == ["unidades.csv", "folha.csv"]

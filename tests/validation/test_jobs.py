@@ -21,7 +21,7 @@ from ckan.lib import jobs as ckan_jobs
 from ckan.lib import uploader
 from ckan.plugins import toolkit
 from ckan.tests import helpers
-from sample_data import UNITS
+from sample_data import UNITS, as_site
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 
@@ -146,12 +146,13 @@ def test_changing_the_schema_validates_again_other_edits_do_not(
     first = helpers.call_action("resource_validation_show", resource_id=resource["id"])
     assert first["status"] == "success"
 
-    helpers.call_action("resource_patch", id=resource["id"], description="Mensal.")
+    helpers.call_action("resource_patch", context=as_site(),
+                        id=resource["id"], description="Mensal.")
     assert queued(toolkit.config["ckanext.mogi.validation.queue"]) == 0
     assert status(resource) == "success"
 
     strict = {"fields": [{"name": "unidade", "type": "integer"}, *SCHEMA["fields"][1:]]}
-    patched = helpers.call_action("resource_patch", id=resource["id"],
+    patched = helpers.call_action("resource_patch", context=as_site(), id=resource["id"],
                                   schema=json.dumps(strict))
     assert patched["validation_status"] == "created"
     validation_worker()

@@ -19,7 +19,7 @@ import pytest
 from bs4 import BeautifulSoup
 from ckan import model
 from ckan.tests import factories, helpers
-from sample_data import dataset_fields
+from sample_data import as_site, dataset_fields
 
 from ckanext.mogi.validation import library
 from ckanext.mogi.validation import model as vmodel
@@ -72,10 +72,11 @@ def add_table(organization, create_with_upload, validation_worker):
 
     def add(name: str, content: str, private: bool = False, justified: bool = False,
             **resource: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-        dataset = helpers.call_action("package_create", **dataset_fields(
+        dataset = helpers.call_action("package_create", context=as_site(), **dataset_fields(
             organization, name, title=f"Tabela {name}", private=private,
             tag_string="folha de pagamento"))
-        created = create_with_upload(content, f"{name}.csv", package_id=dataset["id"],
+        created = create_with_upload(content, f"{name}.csv", context=as_site(),
+                                     package_id=dataset["id"],
                                      name=f"{name}.csv", format="CSV", **resource)
         helpers.call_action("resource_validation_run", id=created["id"], **{"async": False})
         if justified:
@@ -83,7 +84,8 @@ def add_table(organization, create_with_upload, validation_worker):
             # staff record the legal basis (tests/validation/test_trust.py).
             helpers.call_action("resource_validation_justify", resource_id=created["id"],
                                 legal_basis="art7_ii", text="Remuneração de servidores: LAI.")
-            helpers.call_action("package_patch", id=dataset["id"], private=private)
+            helpers.call_action("package_patch", context=as_site(),
+                                id=dataset["id"], private=private)
         return dataset, helpers.call_action("resource_show", id=created["id"])
 
     return add

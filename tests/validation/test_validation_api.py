@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from ckan import model
 from ckan.tests import factories, helpers
-from sample_data import BROKEN, UNITS, payroll
+from sample_data import BROKEN, UNITS, as_site, payroll
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 
@@ -250,7 +250,8 @@ def test_reports_left_by_ckanext_validation_are_kept_and_shown(migrate_db_for, n
         "finished": "2023-05-02T10:00:05", "report": LEGACY_REPORT, "error": None,
         "lgpd": {"findings": []}, "justification": None}
     # Editing the dataset's text does not throw the old report away.
-    helpers.call_action("package_patch", id=dataset["id"], notes="Série histórica.")
+    helpers.call_action("package_patch", context=as_site(),
+                        id=dataset["id"], notes="Série histórica.")
     assert helpers.call_action("resource_validation_show",
                                resource_id=resource_id)["id"] == "legado-1"
 

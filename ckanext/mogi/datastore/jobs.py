@@ -42,6 +42,7 @@ from ckan.plugins import toolkit
 from ckanext.mogi.common import safe_http
 from ckanext.mogi.common.i18n import N_, TranslatableError, translate
 from ckanext.mogi.common.jobs import job_status
+from ckanext.mogi.common.signals import DATASTORE_LOADED, signal
 from ckanext.mogi.datastore import loader, preview
 from ckanext.mogi.datastore import model as dmodel
 
@@ -121,16 +122,28 @@ def load_resource(resource_id: str) -> dict[str, Any]:
         # A newer verdict (or a new file) decides; its own signal does the rest.
         return _settled(resource_id, current)
     except TranslatableError as exc:
-        return _failed(resource_id, exc.message)
+        return _announce(_failed(resource_id, exc.message))
     except Exception:
         log.exception("DataStore load of %s failed", resource_id)
-        return _failed(resource_id, translate(N_(
-            "An internal error stopped the load. Try again later or tell the portal team.")))
+        return _announce(_failed(resource_id, translate(N_(
+            "An internal error stopped the load. Try again later or tell the portal team."))))
     set_active(resource_id, True)
     preview.ensure_view(resource_id)
     row = dmodel.save(resource_id, state=dmodel.LOADED, loaded_at=dmodel.utcnow(),
                       rows=result.rows, loaded_verdict=verdict, error=None)
     model.Session.commit()
+    return _announce(row)
+
+
+def _announce(row: dict[str, Any]) -> dict[str, Any]:
+    """Tell other capabilities (the history) how a load ended, once committed."""
+    try:
+        signal(DATASTORE_LOADED).send(
+            row["resource_id"], package_id=row.get("package_id"), state=row["state"],
+            rows=row.get("rows"), error=row.get("error"), verdict=row.get("verdict"))
+    except Exception:  # a listener's failure never undoes a load
+        model.Session.rollback()
+        log.exception("A listener of the DataStore load of %s failed", row["resource_id"])
     return row
 
 

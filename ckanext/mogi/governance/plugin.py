@@ -5,7 +5,12 @@ History of each dataset (CKAN's ``activity`` plugin, with this bundle's own
 events), freshness against the declared periodicity, e-mail reminders, link
 checks, the panel per Secretaria, the public quality page and the quality
 measurements of the DCAT-BR output. The logic lives in the plain modules
-beside this one; their tables: migration ``ckanext/mogi/migration/mogi_governance``.
+beside this one: the history in :mod:`.history` (and its snippets in
+``templates/snippets/activities/``), the 404 of a private dataset's history
+pages in :mod:`.guards`; their tables: migration
+``ckanext/mogi/migration/mogi_governance``. List it before CKAN's
+``activity`` plugin in ``ckan.plugins``: its templates override the
+activity plugin's.
 """
 
 from __future__ import annotations
@@ -17,8 +22,21 @@ import click
 from flask import Blueprint
 
 from ckanext.mogi.common.interfaces import IMogiCommands
-from ckanext.mogi.common.signals import WORKER_MAINTENANCE, signal
-from ckanext.mogi.governance import link_actions, link_runs, pages, reminders, views
+from ckanext.mogi.common.signals import (
+    DATASTORE_LOADED,
+    VALIDATION_VERDICT,
+    WORKER_MAINTENANCE,
+    signal,
+)
+from ckanext.mogi.governance import (
+    guards,
+    history,
+    link_actions,
+    link_runs,
+    pages,
+    reminders,
+    views,
+)
 
 
 @p.toolkit.blanket.config_declarations
@@ -31,32 +49,47 @@ class MogiGovernancePlugin(p.SingletonPlugin):
     p.implements(p.IBlueprint)
     p.implements(IMogiCommands)
 
-    # ISignal: the worker's periodic maintenance queues the link check, the
-    # day's reminders and the panel's daily snapshot, each when due.
+    # ISignal: the history records the validation's and the DataStore's events
+    # and narrows the labels of past activities when a dataset closes; the
+    # worker's periodic maintenance queues the link check, the day's reminders
+    # and the panel's daily snapshot, each when due.
     def get_signal_subscriptions(self) -> dict[Any, list[Any]]:
-        return {signal(WORKER_MAINTENANCE): [link_runs.on_maintenance,
-                                             reminders.on_maintenance,
-                                             pages.on_maintenance]}
+        return {
+            signal(VALIDATION_VERDICT): [history.on_verdict],
+            signal(DATASTORE_LOADED): [history.on_datastore_loaded],
+            p.toolkit.signals.action_succeeded: [
+                {"sender": action, "receiver": history.on_dataset_changed}
+                for action in history.CLOSING_ACTIONS
+            ],
+            signal(WORKER_MAINTENANCE): [link_runs.on_maintenance,
+                                         reminders.on_maintenance,
+                                         pages.on_maintenance],
+        }
 
-    # IActions, IAuthFunctions: the link checks (link_actions.py).
+    # IActions: CKAN's activity lists without activities of unreadable datasets
+    # (history.py); the link checks (link_actions.py).
     def get_actions(self) -> dict[str, Any]:
-        return {**link_actions.get_actions()}
+        return {**history.get_actions(), **link_actions.get_actions()}
 
+    # IAuthFunctions: CKAN's activity_show auth without its server error; the
+    # link checks'.
     def get_auth_functions(self) -> dict[str, Any]:
-        return {**link_actions.get_auth_functions()}
+        return {**history.get_auth_functions(), **link_actions.get_auth_functions()}
 
-    # ITemplateHelpers: the link badge's and the panel's.
+    # ITemplateHelpers: the history's event types, the link badge's, the panel's.
     def get_helpers(self) -> dict[str, Any]:
-        return {**link_actions.get_helpers(), **views.get_helpers()}
+        return {"mogi_history_types": history.activity_types,
+                **link_actions.get_helpers(), **views.get_helpers()}
 
-    # IConfigurer: the panel's, the public quality page's and the link badge's
-    # templates; the reminders' e-mails.
+    # IConfigurer: the history's snippets, the panel's, the public quality
+    # page's and the link badge's templates; the reminders' e-mails.
     def update_config(self, config: Any) -> None:
         p.toolkit.add_template_directory(config, "templates")
 
-    # IBlueprint: /painel, /organization/<id>/painel, /transparencia/qualidade.
+    # IBlueprint: /painel, /organization/<id>/painel, /transparencia/qualidade;
+    # a private dataset's history pages are 404 for outsiders (guards.py).
     def get_blueprint(self) -> list[Blueprint]:
-        return [views.get_blueprint()]
+        return [views.get_blueprint(), guards.get_blueprint()]
 
     # IMogiCommands: ``ckan mogi links``, ``ckan mogi lembretes``, ``ckan mogi painel``.
     def mogi_commands(self) -> list[click.Command]:

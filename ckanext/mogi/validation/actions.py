@@ -5,7 +5,8 @@ and the blocking check chained onto the actions that can publish a dataset.
 
     {"id", "resource_id", "status", "created", "finished", "report",
      "error", "lgpd": {"findings": [...]}, "dialect", "inferred_schema",
-     "schema", "file_sha256", "options", "justification", "cleared"}
+     "schema", "file_sha256", "options", "justification", "made_private",
+     "cleared"}
 
 ``error`` is ckanext-validation's ``{"message": "..."}`` (in the site's language) or None;
 ``justification`` is the LGPD justification recorded for the current file
@@ -13,7 +14,9 @@ and the blocking check chained onto the actions that can publish a dataset.
 ``schema`` is the Table Schema the verdict was reached with: the declared one
 (resolved from the library or a URL) or else the inferred one (None before a
 verdict); ``file_sha256`` the SHA-256 of the bytes it was reached on.
-``cleared`` says whether the table is positively cleared for everyone who may
+``made_private`` is the worker's note when it made the dataset private over
+this very file's verdict (``{"created", "text"}``, :func:`.blocking.after_validation`)
+or None. ``cleared`` says whether the table is positively cleared for everyone who may
 read its dataset (:func:`.gate.hold_reason`: a verdict for the current file,
 the LGPD scan ran, any personal data justified, and no blocking failure):
 what the file gate lets visitors download, and what readers of the table's
@@ -78,8 +81,16 @@ def record_dict(record: dict[str, Any]) -> dict[str, Any]:
         "justification": justification_dict(
             vmodel.justification(record["resource_id"], record.get("fingerprint"))
         ),
+        "made_private": _made_private(record),
         "cleared": _cleared(record["resource_id"]),
     }
+
+
+def _made_private(record: dict[str, Any]) -> dict[str, Any] | None:
+    for entry in vmodel.audit(record["resource_id"], vmodel.EVENT_MADE_PRIVATE):
+        if entry["fingerprint"] == record.get("fingerprint"):
+            return {"created": _iso(entry.get("created")), "text": entry.get("text")}
+    return None
 
 
 def _cleared(resource_id: str) -> bool:
