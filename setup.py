@@ -128,6 +128,8 @@ setup(
         "Babel>=2.14",
         # mogi_governance: the reminders' e-mail texts (plain-text templates)
         "Jinja2>=3.1",
+        # mogi_governance: the panel's SVG charts (Markup, escape)
+        "MarkupSafe>=2.1",
     ],
     entry_points={
         "ckan.plugins": [f"{name} = {target}" for name, target in PLUGINS.items()],

@@ -102,10 +102,10 @@ def prepare_database(config: Path, datasets: int, rebuild: bool, admin_user: str
     from ckan.cli import load_config
     from datastore_db import ensure_datastore
 
-    ensure_datastore(config, admin_user)
     url = sa.make_url(load_config(str(config))["sqlalchemy.url"])
     count = None if rebuild else _generated_count(url)
     if count == datasets:
+        ensure_datastore(config, admin_user)
         print(f"Reusing database {url.database} (demo + {datasets} generated datasets; "
               "--rebuild to load them again).")
         return False
@@ -115,6 +115,8 @@ def prepare_database(config: Path, datasets: int, rebuild: bool, admin_user: str
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
         conn.execute(sa.text(f'CREATE DATABASE "{url.database}" OWNER "{url.username}"'))
     admin.dispose()
+    # CKAN's set-permissions builds the app, which needs the main database.
+    ensure_datastore(config, admin_user)
     print(f"Database {url.database}: ckan db init, ckan mogi demo load...")
     _ckan(config, "db", "init")
     _ckan(config, "mogi", "demo", "load")

@@ -58,7 +58,7 @@ def test_staff_follow_an_overdue_dataset_from_the_panel_to_its_form(
         page.locator("#resource-upload-button").click()
     chooser.value.set_files(new_month)
     page.locator("#field-name").fill("Doses aplicadas em novembro")
-    page.locator("button[name=save][value=go-metadata]").click()
+    page.locator("button.btn-primary[name=save]").click()
     page.wait_for_load_state("networkidle")
     shot("after the update")
     shown = helpers.call_action("package_show", id=NAME)

@@ -224,7 +224,8 @@ def test_charts_are_svg_with_text_alternatives_and_a_table(app, sysadmin, dated)
 
 def test_coverage_of_the_recurring_publications(app, sysadmin, dated):
     dataset = dated("contratos-2024", 0, title="Contratos 2024")
-    helpers.call_action("resource_create", package_id=dataset["id"], name="contratos.csv",
+    helpers.call_action("resource_create", context={"user": sysadmin["name"]},
+                        package_id=dataset["id"], name="contratos.csv",
                         url="https://dados.example.org/contratos.csv", format="CSV",
                         esquema_biblioteca="contratos")
     html = app.get("/painel", headers=auth(sysadmin), status=200).body

@@ -9,17 +9,19 @@ import io
 import pytest
 from bs4 import BeautifulSoup
 from ckan.tests import helpers
+from rdflib import Graph, Namespace
 
 pytestmark = pytest.mark.usefixtures("clean_db")
 
 PAGE = "/transparencia/qualidade"
 
 
-def test_counts_public_datasets_only(app, dated):
+def test_counts_public_datasets_only(app, sysadmin, dated):
     dated("aberto", 10, title="Conjunto aberto")
     dated("quase", 4, title="Conjunto quase")
     secret = dated("segredo", 10, title="Conjunto segredo", private=True)
-    helpers.call_action("resource_create", package_id=secret["id"], name="contratos.csv",
+    helpers.call_action("resource_create", context={"user": sysadmin["name"]},
+                        package_id=secret["id"], name="contratos.csv",
                         url="https://dados.example.org/contratos.csv", format="CSV",
                         esquema_biblioteca="contratos")
     html = app.get(PAGE, status=200).body
@@ -60,3 +62,19 @@ def test_charts_have_text_alternatives_and_data_tables(app, dated):
 
 def test_unknown_download_is_404(app):
     app.get(f"{PAGE}/nada.csv", status=404)
+
+
+def test_every_quality_measurement_of_the_metadata_is_explained_on_the_page(app, dated):
+    """The DQV metrics and dimensions of the DCAT-BR output are fragments of
+    this page: a harvester following one lands on its explanation."""
+    dated("medido", 0, title="Conjunto medido")
+    graph = Graph().parse(data=app.get("/dataset/medido.ttl", status=200).body, format="turtle")
+    dqv = Namespace("http://www.w3.org/ns/dqv#")
+    metrics = set(graph.objects(None, dqv.isMeasurementOf))
+    dimensions = {d for m in metrics for d in graph.objects(m, dqv.inDimension)}
+    assert len(metrics) == 3 and len(dimensions) == 3
+    page = BeautifulSoup(app.get(PAGE, status=200).body, "html.parser")
+    for iri in metrics | dimensions:
+        address, _, fragment = str(iri).partition("#")
+        assert address.endswith(PAGE)
+        assert page.find(id=fragment) is not None, iri
