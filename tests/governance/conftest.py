@@ -18,17 +18,17 @@ def last_updated(dataset: dict[str, Any], days: int) -> None:
 
 @pytest.fixture
 def dated(organization, sysadmin) -> Callable[..., dict[str, Any]]:
-    """``dated(name, days_ago, periodicidade="SEMANAL", org=None, **fields)``:
-    a dataset whose last update was ``days_ago`` days back."""
+    """``dated(name, days, periodicidade="SEMANAL", org=None, **fields)``:
+    a dataset whose last update was ``days`` days back."""
 
-    def create(name: str, days_ago: int = 0, periodicidade: str = "SEMANAL",
+    def create(name: str, days: int = 0, periodicidade: str = "SEMANAL",
                org: dict[str, Any] | None = None, **fields: Any) -> dict[str, Any]:
         fields.setdefault("private", False)
         dataset = helpers.call_action(
             "package_create", context={"user": sysadmin["name"]},
             **dataset_fields(org or organization, name, periodicidade=periodicidade, **fields))
-        if days_ago:
-            last_updated(dataset, days_ago)
+        if days:
+            last_updated(dataset, days)
         return dataset
 
     return create

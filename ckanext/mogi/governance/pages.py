@@ -306,8 +306,9 @@ def _coverage_rows(entries: list[dict[str, Any]], titles: Mapping[str, str]
 def staff_panel(user: model.User, org: dict[str, str] | None) -> dict[str, Any]:
     """What a panel page shows: ``org`` alone, or every Secretaria (``None``)."""
     today, days = freshness.today(), panel.due_soon_days()
-    orgs = [org] if org else organizations()
-    titles = {o["id"]: o["title"] for o in organizations()}
+    every = organizations()
+    orgs = [org] if org else every
+    titles = {o["id"]: o["title"] for o in every}
     rows = panel.rows({"user": user.name, "auth_user_obj": user},
                       org_id=org["id"] if org else None)
     pending = panel.lgpd_pending(rows)
@@ -407,9 +408,12 @@ def take_snapshot(on: dt.date | None = None) -> dict[str, dict[str, int]]:
     org_ids = [o["id"] for o in organizations()]
     site = {"ignore_auth": True, "user": ""}
     every = panel.rows(site)
-    counts = panel.summarise(every, on, days, org_ids, panel.lgpd_pending(every))
+    broken = link_actions.broken_by_dataset(r["id"] for r in every)
+    counts = panel.summarise(every, on, days, org_ids, panel.lgpd_pending(every), broken)
     snapshots.save(on, "all", counts)
-    snapshots.save(on, "public", panel.summarise(panel.rows({}, public=True), on, days, org_ids))
+    public = panel.rows({}, public=True)
+    snapshots.save(on, "public", panel.summarise(
+        public, on, days, org_ids, broken={r["id"]: broken.get(r["id"], []) for r in public}))
     model.Session.commit()
     return counts
 
