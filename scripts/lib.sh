@@ -258,13 +258,17 @@ datastore_permissions() {  # INI
     sed 's/^\\connect .*/&\nSET client_min_messages TO warning;/' <<<"$sql" | psql_admin >/dev/null
 }
 
-ensure_database() {  # DB
-    local db="$1"
-    valid_ident "$db"
+ensure_db_role() {  # the login role $DB_USER that owns the databases
     if [[ -z "$(psql_admin <<<"select 1 from pg_roles where rolname = '$DB_USER'")" ]]; then
         log "Creating PostgreSQL role $DB_USER"
         psql_admin <<<"create role $DB_USER login" >/dev/null
     fi
+}
+
+ensure_database() {  # DB
+    local db="$1"
+    valid_ident "$db"
+    ensure_db_role
     if [[ -z "$(psql_admin <<<"select 1 from pg_database where datname = '$db'")" ]]; then
         log "Creating database $db (UTF8, owner $DB_USER)"
         psql_admin <<<"create database $db owner $DB_USER encoding 'UTF8' template template0" >/dev/null \

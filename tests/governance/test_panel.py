@@ -17,13 +17,14 @@ import pytest
 from bs4 import BeautifulSoup
 from ckan import model
 from ckan.cli.cli import ckan as ckan_cli
+from ckan.lib import jobs
 from ckan.tests import helpers
 from sample_data import payroll
 from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
 from ckanext.mogi.common.signals import WORKER_MAINTENANCE, signal
-from ckanext.mogi.governance import freshness, link_model, pages, snapshots
+from ckanext.mogi.governance import freshness, link_model, link_runs, pages, snapshots
 
 pytestmark = [pytest.mark.usefixtures("clean_db"),
               pytest.mark.ckan_config("ckanext.mogi.validation.blocking", "false")]
@@ -262,12 +263,30 @@ def test_cli_prints_the_figures(cli, dated):
     assert result.exit_code != 0 and "nao-existe" in result.output
 
 
-def test_the_worker_maintenance_takes_the_day_snapshot_once(dated):
+def test_the_worker_maintenance_queues_the_day_snapshot_once(dated, ckan_config,
+                                                              monkeypatch):
+    """The snapshot is a job with a hard time limit and the day in its id:
+    queued once while it waits; run, it is not queued again that day."""
     org_id = dated("atrasado", 10)["owner_org"]
     dated("segredo", 10, private=True)
+    # The link check the same signal queues goes to a queue of its own here.
+    monkeypatch.setitem(ckan_config, "ckanext.mogi.governance.link_check.queue",
+                        "mogi-link-check-test")
+    monkeypatch.setitem(ckan_config, "ckanext.mogi.governance.reminders.enabled", False)
+    queue = jobs.get_queue()
+    queue.empty()
+    today = freshness.today()
+    job_id = f"mogi-panel-snapshot-{today.isoformat()}"
     for _ in range(2):
         signal(WORKER_MAINTENANCE).send("worker-de-teste")
-    today = freshness.today()
+    assert queue.job_ids == [job_id]
+    assert queue.fetch_job(job_id).timeout == 600
+    assert not snapshots.taken(today)
+
+    jobs.Worker([jobs.DEFAULT_QUEUE_NAME]).work(burst=True)
+
+    signal(WORKER_MAINTENANCE).send("worker-de-teste")
+    assert queue.job_ids == []
     assert snapshots.taken(today)
     assert snapshots.series(today, "overdue", {org_id: "all"}) == {org_id: {today: 2}}
     assert snapshots.series(today, "overdue", {org_id: "public"}) == {org_id: {today: 1}}
@@ -304,3 +323,79 @@ def test_statements_do_not_grow_with_the_datasets(app, sysadmin, dated):
         measured.append({path: _statements(app, path, auth(sysadmin)) for path in pages_})
     few, many = measured
     assert many == few
+    # A second visit gets the kept body: none of the panel's own statements.
+    for path in (PANEL, "/painel"):
+        cold, warm = few[path]
+        assert warm < cold - 3, (path, cold, warm)
+
+
+# ------------------------------------------------------- the kept panel body
+def _cell(html: str, org: str, key: str) -> str:
+    row = BeautifulSoup(html, "html.parser").find("tr", attrs={"data-org": org})
+    return {td["data-key"]: td.get_text() for td in row.find_all("td")}[key]
+
+
+def test_a_kept_panel_never_shows_what_has_changed(app, sysadmin, dated, upload_table):
+    """The panel's body is kept between visits (rendered.py); whatever it shows
+    changes at once: a link checked, a justification recorded, a dataset
+    edited, a Secretaria renamed."""
+    dataset = dated("com-link", 0, title="Conjunto com link", resources=[
+        {"name": "Planilha interna", "url": "http://10.20.30.40/interna.csv", "format": "CSV"}])
+    folha = dated("folha", 0, title="Folha de pagamento")
+    table = upload_table(folha, payroll(), "folha.csv")
+    helpers.call_action("resource_validation_run", id=table["id"], **{"async": False})
+    first = app.get(PANEL, headers=auth(sysadmin), status=200).body
+    assert _cell(first, "secretaria-de-saude", "broken_links") == "0"
+    assert _cell(first, "secretaria-de-saude", "lgpd") == "1"
+    assert app.get(PANEL, headers=auth(sysadmin)).body == first  # kept as it was
+
+    # A link check (a private address: refused without contact, a problem).
+    checked = list(link_runs.check_targets(link_runs.targets([dataset["id"]])))
+    assert [result.outcome for _target, result in checked] != ["ok"]
+    html = app.get(PANEL, headers=auth(sysadmin)).body
+    assert _cell(html, "secretaria-de-saude", "broken_links") == "1"
+    assert "Planilha interna" in section(html, "links").get_text(" ")
+
+    # A justification of the personal data: the decision is no longer pending.
+    helpers.call_action("resource_validation_justify", context={"user": sysadmin["name"]},
+                        resource_id=table["id"], legal_basis="art7_ii",
+                        text="Transparência ativa da remuneração (LAI, art. 8º).")
+    html = app.get(PANEL, headers=auth(sysadmin)).body
+    assert _cell(html, "secretaria-de-saude", "lgpd") == "0"
+    assert "Folha de pagamento" not in section(html, "lgpd").get_text(" ")
+
+    # An edit (the index) and a new title of the Secretaria (not in the index).
+    helpers.call_action("package_patch", context={"user": sysadmin["name"]},
+                        id=dataset["id"], title="Conjunto de links revisto")
+    helpers.call_action("organization_patch", context={"user": sysadmin["name"]},
+                        id="secretaria-de-saude", title="Secretaria de Saúde e Bem-Estar")
+    html = app.get(PANEL, headers=auth(sysadmin)).body
+    assert "Conjunto de links revisto" in html and "Conjunto com link" not in html
+    assert "Secretaria de Saúde e Bem-Estar" in html
+
+
+def test_a_body_kept_for_a_member_never_reaches_other_staff(
+        app, organization, other_organization, member_of, ckan_config, monkeypatch, dated):
+    """Viewers who may read different datasets never share a kept body, in
+    either order of their visits."""
+    monkeypatch.setitem(ckan_config, "ckanext.mogi.governance.transparency_organization",
+                        other_organization["name"])
+    dated("aberto", 10, title="Conjunto aberto")
+    dated("fechado", 10, title="Conjunto fechado secreto", private=True)
+    editor, governance = member_of(organization), member_of(other_organization, "editor")
+    assert "Conjunto fechado secreto" in app.get(PANEL, headers=auth(editor)).body
+    html = app.get(PANEL, headers=auth(governance)).body
+    assert "Conjunto aberto" in html and "fechado" not in html
+    assert _cell(html, "secretaria-de-saude", "total") == "1"
+    # Made a member of the Secretaria: the private dataset is theirs to see now.
+    helpers.call_action("organization_member_create", id=organization["id"],
+                        username=governance["name"], role="editor")
+    assert "Conjunto fechado secreto" in app.get(PANEL, headers=auth(governance)).body
+
+
+def test_each_language_gets_its_own_body(app, sysadmin, dated):
+    dated("um", 10)
+    portuguese = app.get("/painel", headers=auth(sysadmin)).body
+    english = app.get("/en/painel", headers=auth(sysadmin)).body
+    assert "Indicadores por Secretaria" in portuguese
+    assert "Indicators per Secretaria" in english and "Indicadores por" not in english

@@ -7,6 +7,7 @@ import csv
 import io
 
 import pytest
+import requests
 from bs4 import BeautifulSoup
 from ckan.tests import helpers
 from rdflib import Graph, Namespace
@@ -78,3 +79,30 @@ def test_every_quality_measurement_of_the_metadata_is_explained_on_the_page(app,
         address, _, fragment = str(iri).partition("#")
         assert address.endswith(PAGE)
         assert page.find(id=fragment) is not None, iri
+
+
+@pytest.mark.ckan_config("ckanext.mogi.search.page_cache_ttl", 60)
+def test_visitors_get_the_page_kept_and_never_a_private_dataset(live_server, sysadmin, dated):
+    """The page is kept whole for visitors (mogi_search's page cache, through
+    IMogiCachedPages): served again unchanged, and at once anew when a
+    dataset changes; a dataset made private leaves it at once."""
+    dataset = dated("aberto", 10, title="Conjunto aberto")
+
+    def visit() -> tuple[str, bool]:
+        response = requests.get(live_server + PAGE, timeout=30)
+        assert response.status_code == 200
+        assert "Set-Cookie" not in response.headers
+        return response.text, response.headers.get("X-Mogi-Page-Cache") == "hit"
+
+    first, hit = visit()
+    assert not hit and "Conjuntos públicos: 1." in first
+    second, hit = visit()
+    assert hit and second == first and "Conjuntos públicos: 1." in second
+    helpers.call_action("package_patch", context={"user": sysadmin["name"]},
+                        id=dataset["id"], private=True)
+    third, hit = visit()
+    assert not hit and "Conjuntos públicos: 0." in third
+    # Staff always get a page rendered for them.
+    staff = requests.get(live_server + PAGE, timeout=30,
+                         headers={"Authorization": sysadmin["token"]})
+    assert staff.headers.get("X-Mogi-Page-Cache") is None

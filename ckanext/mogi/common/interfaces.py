@@ -38,3 +38,17 @@ class IMogiDerivedFields(Interface):
     def derived_dataset_fields(self) -> Iterable[str]:
         """The keys."""
         return ()
+
+
+class IMogiCachedPages(Interface):
+    """Anonymous pages that ``mogi_search``'s page cache may keep, besides its own.
+
+    A page declared here is kept whole for anonymous visitors, per search
+    index generation, for at most ``ckanext.mogi.search.page_cache_ttl``
+    seconds: it must show nothing but what any visitor may see, and whatever
+    it shows that the public search index does not hold may lag by that long.
+    """
+
+    def cached_page_paths(self) -> Iterable[str]:
+        """Exact paths, without a locale prefix (``/transparencia/qualidade``)."""
+        return ()

@@ -43,7 +43,7 @@ from ckan.plugins import toolkit
 from ckanext.mogi.common import safe_http
 from ckanext.mogi.common.i18n import N_, translate
 from ckanext.mogi.common.jobs import job_status
-from ckanext.mogi.governance import link_model, linkcheck
+from ckanext.mogi.governance import link_model, linkcheck, rendered
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +121,7 @@ def check_targets(items: list[Target], deadline: float | None = None
                         final_url=result.final_url, content_type=result.content_type,
                         redirects=result.redirects, detail=result.detail)
         model.Session.commit()
+        rendered.bump()  # the kept panels may show this link
         yield item, result
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -27,9 +28,12 @@ from ckan import authz, model
 from ckan.plugins import toolkit
 from werkzeug.routing import BuildError
 
-from ckanext.mogi.common.i18n import N_
+from ckanext.mogi.common.i18n import N_, translate
+from ckanext.mogi.common.jobs import job_alive
 from ckanext.mogi.common.spreadsheet import neutralise_row
 from ckanext.mogi.governance import charts, coverage, freshness, link_actions, panel, snapshots
+
+log = logging.getLogger(__name__)
 
 TRANSPARENCY_OPTION = "ckanext.mogi.governance.transparency_organization"
 #: Rows of a list shown on the page (the CSV has them all).
@@ -303,10 +307,12 @@ def _coverage_rows(entries: list[dict[str, Any]], titles: Mapping[str, str]
             "gaps": [e["title"] for e in coverage.gaps(entries)]}
 
 
-def staff_panel(user: model.User, org: dict[str, str] | None) -> dict[str, Any]:
-    """What a panel page shows: ``org`` alone, or every Secretaria (``None``)."""
+def staff_panel(user: model.User, org: dict[str, str] | None,
+                every: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    """What a panel's body shows: ``org`` alone, or every Secretaria (``None``);
+    ``every``: :func:`organizations`, when already read."""
     today, days = freshness.today(), panel.due_soon_days()
-    every = organizations()
+    every = organizations() if every is None else every
     orgs = [org] if org else every
     titles = {o["id"]: o["title"] for o in every}
     rows = panel.rows({"user": user.name, "auth_user_obj": user},
@@ -347,10 +353,11 @@ def staff_csv(user: model.User, org: dict[str, str] | None, key: str) -> bytes:
                           titles))
 
 
-def _public_counts() -> tuple[list[dict[str, str]], list[dict[str, Any]],
+def _public_counts(orgs: list[dict[str, str]] | None = None
+                   ) -> tuple[list[dict[str, str]], list[dict[str, Any]],
                               dict[str, dict[str, int]], dt.date]:
     today, days = freshness.today(), panel.due_soon_days()
-    orgs = organizations()
+    orgs = organizations() if orgs is None else orgs
     rows = panel.rows({}, public=True)
     broken = link_actions.broken_by_dataset(r["id"] for r in rows)
     return orgs, rows, panel.summarise(rows, today, days, [o["id"] for o in orgs],
@@ -373,8 +380,9 @@ def _public_table(orgs: list[dict[str, str]], counts: Mapping[str, Mapping[str, 
                                               qualified=True)} for o in orgs]}
 
 
-def public_page() -> dict[str, Any]:
-    orgs, rows, counts, today = _public_counts()
+def public_page(every: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    """What the public page's body shows; ``every``: :func:`organizations`, when read."""
+    orgs, rows, counts, today = _public_counts(every)
     titles = {o["id"]: o["title"] for o in orgs}
     scopes = dict.fromkeys(titles, "public")
     entries = coverage.coverage(rows, today, panel.due_soon_days(), coverage.publications())
@@ -418,7 +426,35 @@ def take_snapshot(on: dt.date | None = None) -> dict[str, dict[str, int]]:
     return counts
 
 
+SNAPSHOT_TIMEOUT_OPTION = "ckanext.mogi.governance.snapshot.job_timeout"
+
+
+def snapshot_job() -> None:
+    """The background job: today's snapshot, unless one is stored already."""
+    try:
+        if not snapshots.taken(freshness.today()):
+            take_snapshot()
+    finally:
+        model.Session.remove()
+
+
 def on_maintenance(_sender: Any, **_kwargs: Any) -> None:
-    """Listener of ``mogi_worker_maintenance``: the day's snapshot, once a day."""
-    if not snapshots.taken(freshness.today()):
-        take_snapshot()
+    """Listener of ``mogi_worker_maintenance``: queue the day's snapshot job
+    (:func:`snapshot_job`, a hard time limit) while there is none for today.
+    Its id holds the day: a job still waiting or running is not queued twice,
+    and one that was lost (its worker died) or failed is queued again at the
+    next maintenance."""
+    today = freshness.today()
+    job_id = f"mogi-panel-snapshot-{today.isoformat()}"
+    try:
+        if snapshots.taken(today) or job_alive(job_id):
+            return
+        toolkit.enqueue_job(
+            snapshot_job, title=translate(N_("Quality panel snapshot of {day}")).format(
+                day=today.strftime(translate("%d/%m/%Y"))),
+            rq_kwargs={"job_id": job_id,
+                       "timeout": int(toolkit.config.get(SNAPSHOT_TIMEOUT_OPTION))})
+    except Exception:  # the next maintenance tries again
+        log.exception("Could not queue the quality panel's snapshot of %s", today)
+    finally:
+        model.Session.rollback()

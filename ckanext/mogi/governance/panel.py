@@ -131,7 +131,7 @@ def _search_rows(context: dict[str, Any], fq: str, public: bool) -> list[dict[st
             return rows
 
 
-def _labels_key(context: Mapping[str, Any], public: bool) -> str:
+def labels_key(context: Mapping[str, Any], public: bool) -> str:
     """Who the rows are for: ``public``, ``all`` (sysadmins, the site) or a
     digest of the viewer's dataset permission labels."""
     if public:
@@ -156,7 +156,7 @@ def rows(context: dict[str, Any], org_id: str | None = None,
     generation = getattr(toolkit.h, "mogi_search_generation", lambda: None)()
     if not generation:
         return _search_rows(context, fq, public)
-    key = f"{CACHE_PREFIX}{generation}:{_labels_key(context, public)}:{org_id or '*'}"
+    key = f"{CACHE_PREFIX}{generation}:{labels_key(context, public)}:{org_id or '*'}"
     return through_redis(key, lambda: _search_rows(context, fq, public), ttl=3600)
 
 

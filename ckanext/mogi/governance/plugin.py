@@ -21,7 +21,7 @@ import ckan.plugins as p
 import click
 from flask import Blueprint
 
-from ckanext.mogi.common.interfaces import IMogiCommands
+from ckanext.mogi.common.interfaces import IMogiCachedPages, IMogiCommands
 from ckanext.mogi.common.signals import (
     DATASTORE_LOADED,
     VALIDATION_VERDICT,
@@ -35,6 +35,7 @@ from ckanext.mogi.governance import (
     link_runs,
     pages,
     reminders,
+    rendered,
     views,
 )
 
@@ -48,6 +49,7 @@ class MogiGovernancePlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IBlueprint)
     p.implements(IMogiCommands)
+    p.implements(IMogiCachedPages)
 
     # ISignal: the history records the validation's and the DataStore's events
     # and narrows the labels of past activities when a dataset closes; the
@@ -55,7 +57,7 @@ class MogiGovernancePlugin(p.SingletonPlugin):
     # and the panel's daily snapshot, each when due.
     def get_signal_subscriptions(self) -> dict[Any, list[Any]]:
         return {
-            signal(VALIDATION_VERDICT): [history.on_verdict],
+            signal(VALIDATION_VERDICT): [history.on_verdict, rendered.bump],
             signal(DATASTORE_LOADED): [history.on_datastore_loaded],
             p.toolkit.signals.action_succeeded: [
                 {"sender": action, "receiver": history.on_dataset_changed}
@@ -90,6 +92,12 @@ class MogiGovernancePlugin(p.SingletonPlugin):
     # a private dataset's history pages are 404 for outsiders (guards.py).
     def get_blueprint(self) -> list[Blueprint]:
         return [views.get_blueprint(), guards.get_blueprint()]
+
+    # IMogiCachedPages: the public quality page, anonymous, kept whole by
+    # mogi_search's page cache (public datasets only; link checks and the day
+    # show within its time to live).
+    def cached_page_paths(self) -> list[str]:
+        return ["/transparencia/qualidade"]
 
     # IMogiCommands: ``ckan mogi links``, ``ckan mogi lembretes``, ``ckan mogi painel``.
     def mogi_commands(self) -> list[click.Command]:

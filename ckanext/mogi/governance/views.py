@@ -8,7 +8,7 @@ from typing import Any
 from ckan.plugins import toolkit
 from flask import Blueprint, Response
 
-from ckanext.mogi.governance import pages, panel
+from ckanext.mogi.governance import pages, panel, rendered
 
 
 def _user() -> Any:
@@ -41,11 +41,19 @@ def _list_key(key: str, allowed: Any) -> str:
     return key
 
 
+def _panel(user: Any, org: dict[str, str] | None) -> Any:
+    """The panel page: its body kept per what it shows (:mod:`.rendered`)."""
+    every = pages.organizations()
+    body = rendered.body(rendered.panel_scope(user, org), every, lambda: toolkit.render(
+        "mogi/governance/snippets/panel_body.html", pages.staff_panel(user, org, every)))
+    return toolkit.render("mogi/governance/panel.html", {"org": org, "body": body})
+
+
 def site_panel() -> Any:
     user = _user()
     if not pages.is_governance(user):
         return _refuse()
-    return toolkit.render("mogi/governance/panel.html", pages.staff_panel(user, None))
+    return _panel(user, None)
 
 
 def site_panel_csv(key: str) -> Any:
@@ -61,7 +69,7 @@ def organization_panel(id: str) -> Any:
     user = _user()
     if not pages.may_see(user, org):
         return _refuse()
-    return toolkit.render("mogi/governance/panel.html", pages.staff_panel(user, org))
+    return _panel(user, org)
 
 
 def organization_panel_csv(id: str, key: str) -> Any:
@@ -74,7 +82,10 @@ def organization_panel_csv(id: str, key: str) -> Any:
 
 
 def public_quality() -> Any:
-    return toolkit.render("mogi/governance/public.html", pages.public_page())
+    every = pages.organizations()
+    body = rendered.body(rendered.PUBLIC_SCOPE, every, lambda: toolkit.render(
+        "mogi/governance/snippets/public_body.html", pages.public_page(every)))
+    return toolkit.render("mogi/governance/public.html", {"body": body})
 
 
 def public_quality_csv(key: str) -> Any:

@@ -9,8 +9,10 @@ portal's latency under load. So, as CKAN's deployment guide does with an
 nginx cache for anonymous traffic, such a page is kept, here in Redis, and
 served again while nothing it shows can have changed:
 
-* **Which requests**: ``GET`` of ``/``, ``/dataset`` or ``/dataset/<name>``
-  (any locale prefix, any query string) with no cookie and no credentials (``Authorization``,
+* **Which requests**: ``GET`` of ``/``, ``/dataset`` or ``/dataset/<name>``,
+  and of the pages other plugins declare through ``IMogiCachedPages`` (the
+  public quality page of ``mogi_governance``), any locale prefix, any query
+  string, with no cookie and no credentials (``Authorization``,
   ``X-CKAN-API-Key``). Anyone with a session (staff, a visitor with a flash
   message) always gets a page rendered for them.
 * **Which responses**: ``200`` HTML with no ``Set-Cookie``; any other is
@@ -50,8 +52,7 @@ TTL_OPTION = "ckanext.mogi.search.page_cache_ttl"
 KEY_PREFIX = "ckanext-mogi:search:page"
 #: Paths whose page only the public index determines (locale prefix optional):
 #: the home page, the dataset search and a dataset's page (a name; not ``new``).
-_CACHEABLE_PATH = re.compile(
-    r"^(?:/[a-z]{2}(?:_[A-Z]{2})?)?(?:/|/dataset/?|/dataset/(?!new/?$)[a-z0-9_-]+)$")
+_OWN_PATHS = r"/|/dataset/?|/dataset/(?!new/?$)[a-z0-9_-]+"
 _CREDENTIALS = ("HTTP_COOKIE", "HTTP_AUTHORIZATION", "HTTP_X_CKAN_API_KEY")
 #: Set in the WSGI environ of a request whose page may be kept (its templates
 #: then leave out what belongs to one visitor: ``templates/base.html``).
@@ -68,11 +69,18 @@ def ttl() -> int:
     return max(int(config.get(TTL_OPTION) or 0), 0)
 
 
-def cacheable(environ: dict[str, Any]) -> bool:
-    """Whether the request is an anonymous ``GET`` of a page the index determines."""
+def paths_pattern(extra_paths: Iterable[str] = ()) -> re.Pattern[str]:
+    """The paths whose pages may be kept: ours, and ``extra_paths`` (exact
+    paths other plugins declare), each with an optional locale prefix."""
+    alternatives = "|".join([_OWN_PATHS, *(re.escape(path) for path in extra_paths)])
+    return re.compile(rf"^(?:/[a-z]{{2}}(?:_[A-Z]{{2}})?)?(?:{alternatives})$")
+
+
+def cacheable(environ: dict[str, Any], paths: re.Pattern[str]) -> bool:
+    """Whether the request is an anonymous ``GET`` of one of ``paths``."""
     return (environ.get("REQUEST_METHOD") == "GET"
             and not any(environ.get(name) for name in _CREDENTIALS)
-            and bool(_CACHEABLE_PATH.match(environ.get("PATH_INFO") or "")))
+            and bool(paths.match(environ.get("PATH_INFO") or "")))
 
 
 def current_generation() -> str | None:
@@ -102,8 +110,10 @@ def _keep(status: str, headers: list[tuple[str, str]]) -> bool:
 class PageCache:
     """WSGI middleware (``IMiddleware``) around CKAN's application."""
 
-    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+    def __init__(self, app: Callable[..., Iterable[bytes]],
+                 extra_paths: Iterable[str] = ()) -> None:
         self.app = app
+        self.paths = paths_pattern(extra_paths)
 
     def __getattr__(self, name: str) -> Any:
         # CKAN and its test client reach the wrapped application's attributes.
@@ -112,7 +122,7 @@ class PageCache:
     def __call__(self, environ: dict[str, Any], start_response: StartResponse
                  ) -> Iterable[bytes]:
         seconds = ttl()
-        if not seconds or not cacheable(environ):
+        if not seconds or not cacheable(environ, self.paths):
             return self.app(environ, start_response)
         try:
             generation = current_generation()

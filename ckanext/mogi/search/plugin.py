@@ -6,6 +6,8 @@ from typing import Any
 
 import ckan.plugins as p
 
+from ckanext.mogi.common.interfaces import IMogiCachedPages
+
 from . import cache, ckan_patch, limits, pagecache
 
 
@@ -32,5 +34,8 @@ class MogiSearchPlugin(p.SingletonPlugin):
         return {"mogi_search_generation": cache.current_generation}
 
     def make_middleware(self, app: Any, config: Any) -> Any:
-        # Anonymous home, search and dataset pages, kept per index generation.
-        return pagecache.PageCache(app)
+        # Anonymous home, search and dataset pages, kept per index generation,
+        # and the anonymous pages other plugins declare (IMogiCachedPages).
+        extra = [path for plugin in p.PluginImplementations(IMogiCachedPages)
+                 for path in plugin.cached_page_paths()]
+        return pagecache.PageCache(app, extra)
