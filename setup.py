@@ -46,6 +46,7 @@ PLUGINS = {
     "mogi_demo": "ckanext.mogi.demo.plugin:MogiDemoPlugin",
     "mogi_datastore": "ckanext.mogi.datastore.plugin:MogiDatastorePlugin",
     "mogi_governance": "ckanext.mogi.governance.plugin:MogiGovernancePlugin",
+    "mogi_ocds": "ckanext.mogi.ocds.plugin:MogiOcdsPlugin",
 }
 
 setup(
@@ -81,6 +82,7 @@ setup(
             "validation/data/*.yaml",
             "datastore/data/*.yaml",
             "governance/data/*.yaml",
+            "ocds/data/*.yaml",
         ],
         "ckanext.mogi.schemas": ["**/*"],
         "ckanext.mogi.i18n": ["**/*.po", "**/*.pot"],
@@ -130,6 +132,12 @@ setup(
         "Jinja2>=3.1",
         # mogi_governance: the panel's SVG charts (Markup, escape)
         "MarkupSafe>=2.1",
+        # mogi_ocds: dumps read as a stream, compiled releases, offline
+        # validation against the local OCDS schemas
+        "ijson>=3.2",
+        "ocdsmerge>=0.8",
+        "jsonschema>=4.18",
+        "referencing>=0.30",
     ],
     entry_points={
         "ckan.plugins": [f"{name} = {target}" for name, target in PLUGINS.items()],

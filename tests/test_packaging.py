@@ -25,7 +25,7 @@ DOCKER = ROOT / "docker"
 # Plugins this wheel registers; the portal also enables scheming_organizations
 # (ckanext-scheming), dcat (ckanext-dcat), and CKAN's datastore and datatables_view.
 PLUGINS = {"mogi", "mogi_search", "mogi_schema", "mogi_theme", "mogi_dcat", "mogi_validation",
-           "mogi_access", "mogi_demo", "mogi_datastore", "mogi_governance"}
+           "mogi_access", "mogi_demo", "mogi_datastore", "mogi_governance", "mogi_ocds"}
 OTHER_PLUGINS = {"scheming_organizations", "dcat", "structured_data", "datastore", "activity",
                  "datatables_view"}
 SOLR_IMAGE = "ckan/ckan-solr:2.12-solr9"

@@ -1,11 +1,12 @@
-"""Plugin ``mogi_ocds``: the city's procurement processes in OCDS (wiring only).
+"""Plugin ``mogi_ocds``: the city's procurement processes as OCDS 1.1.5 (wiring only).
 
-The mapping and the packages: :mod:`.releases` (with :mod:`.mapping`,
-:mod:`.dump`, :mod:`.check`). The import of dumps and library tables and its
-job: :mod:`.imports` (tables of :mod:`.model`, migration
-``ckanext/mogi/migration/mogi_ocds``). The publication under ``/ocds`` and
-the citizens' pages under ``/licitacoes``: :mod:`.views`. The DCAT-BR
-distribution: :mod:`.distribution`.
+The conversion, packages and validation: :mod:`.releases` (with :mod:`.mapping`,
+:mod:`.dump`, :mod:`.check`) and ``ckan mogi ocds``. The import of dumps and
+library tables and its job: :mod:`.imports` (tables of :mod:`.model`,
+migration ``ckanext/mogi/migration/mogi_ocds``). The publication under
+``/ocds`` and the citizens' pages under ``/licitacoes``: :mod:`.views`. The
+DCAT-BR distribution: :mod:`.distribution`. The options:
+``config_declaration.yaml``.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins as p
+import click
 from flask import Blueprint
 
-from ckanext.mogi.common.interfaces import IMogiDistributions
+from ckanext.mogi.common.interfaces import IMogiCommands, IMogiDistributions
 from ckanext.mogi.common.signals import (
     DATASTORE_LOADED,
     VALIDATION_VERDICT,
@@ -28,11 +30,18 @@ from ckanext.mogi.ocds import distribution, imports, pages, views
 @p.toolkit.blanket.config_declarations
 @p.toolkit.blanket.helpers(pages.get_helpers)
 class MogiOcdsPlugin(p.SingletonPlugin):
+    p.implements(IMogiCommands)
     p.implements(p.ISignal)
     p.implements(p.IResourceController, inherit=True)
     p.implements(p.IConfigurer)
     p.implements(p.IBlueprint)
     p.implements(IMogiDistributions)
+
+    # IMogiCommands: ``ckan mogi ocds validate|convert``.
+    def mogi_commands(self) -> list[click.Command]:
+        from ckanext.mogi.ocds.cli import ocds
+
+        return [ocds]
 
     # ISignal: a dataset or resource saved (once committed) queues the import
     # of its JSON resources; a library table's rows loaded, its verdict
