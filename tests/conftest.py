@@ -80,6 +80,10 @@ def clean_db(reset_db, migrate_db_for, with_plugins):
         jobs.get_queue(queue or jobs.DEFAULT_QUEUE_NAME).empty()
     if plugins.plugin_loaded("mogi_governance"):
         migrate_db_for("mogi_governance")
+    if plugins.plugin_loaded("mogi_ocds"):
+        migrate_db_for("mogi_ocds")
+        queue = plugins.toolkit.config.get("ckanext.mogi.ocds.queue")
+        jobs.get_queue(queue or jobs.DEFAULT_QUEUE_NAME).empty()
     if plugins.plugin_loaded("activity"):
         migrate_db_for("activity")
 
@@ -94,6 +98,8 @@ def validation_worker(ckan_config, monkeypatch) -> Iterator[Callable[[], None]]:
     monkeypatch.setitem(ckan_config, "ckanext.mogi.validation.queue", queue)
     # The DataStore loads that verdicts queue run in the same burst.
     monkeypatch.setitem(ckan_config, "ckanext.mogi.datastore.queue", queue)
+    # And the OCDS imports that saved dumps and loaded tables queue.
+    monkeypatch.setitem(ckan_config, "ckanext.mogi.ocds.queue", queue)
 
     def run() -> None:
         from ckanext.mogi.validation import sandbox
@@ -204,6 +210,7 @@ def load_demo_catalogue(reset_db, migrate_db_for) -> Callable[[], LoadSummary]:
             migrate_db_for("mogi_validation")
             migrate_db_for("mogi_datastore")
             migrate_db_for("mogi_governance")
+            migrate_db_for("mogi_ocds")
             migrate_db_for("activity")
             summary = load_demo(resolve_source())
             # What `make run`'s job worker does next: every table validated.

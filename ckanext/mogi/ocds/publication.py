@@ -26,6 +26,7 @@ from ckan.plugins import toolkit
 from ckanext.mogi.common.city import city
 from ckanext.mogi.ocds import queries, releases
 
+
 def site_url() -> str:
     return str(toolkit.config.get("ckan.site_url") or "").rstrip("/")
 
