@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -112,8 +113,16 @@ def modalidade(tender: Mapping[str, Any]) -> str:
     return label("procurement_method", method) if method else ""
 
 
+_NUMBER_YEAR = re.compile(r"/(\d{4})(?:-\d+)?$")
+
+
 def year_of(release: Mapping[str, Any]) -> int | None:
+    """The process's year: that of its number (``0008/2018``), else of the
+    notice's publication, else of the release."""
     tender = release.get("tender") or {}
+    match = _NUMBER_YEAR.search(str(tender.get("id") or "").strip())
+    if match:
+        return int(match.group(1))
     for value in ((tender.get("tenderPeriod") or {}).get("startDate"), release.get("date")):
         found = day(value)
         if found:
