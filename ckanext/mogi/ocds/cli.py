@@ -80,7 +80,6 @@ def validate(ctx: click.Context, file: Path, schema_dir: Path | None,
         std = check.standard(str(check.resolve_schema_dir(schema_dir)))
         with file.open("rb") as stream:
             if dump.kind(stream) == "dump":
-                total = 0
                 for converted in releases.releases_from_dump(
                         stream, prefix=prefix or _config(PREFIX_OPTION), published=now()):
                     counts["processes"] += 1
@@ -120,7 +119,8 @@ def validate(ctx: click.Context, file: Path, schema_dir: Path | None,
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help=N_("File to write. Default: the standard output."))
 @click.option("--records", is_flag=True, help=N_("Write a record package."))
-@click.option("--uri", default="", help=N_("The package's uri."))
+@click.option("--uri", default="",
+              help=N_("The package's uri. Default: the file's own (file://...)."))
 @schema_dir_option
 @prefix_option
 @click.pass_context
@@ -129,7 +129,7 @@ def convert(ctx: click.Context, file: Path, output: Path | None, records: bool, 
     """Convert the dump FILE into an OCDS package."""
     counts: Counter[str] = Counter()
     published = now()
-    head: dict[str, Any] = {"uri": uri or file.name, "published_date": published,
+    head: dict[str, Any] = {"uri": uri or file.resolve().as_uri(), "published_date": published,
                             "publisher": _config(PUBLISHER_OPTION)}
 
     def converted(stream: IO[bytes]) -> Iterable[dict[str, Any]]:
