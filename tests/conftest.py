@@ -21,6 +21,8 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.serving import make_server
 
 from ckanext.mogi.demo.loader import LoadSummary, load_demo, resolve_source
+from ckanext.mogi.ocds import imports as ocds_imports
+from ckanext.mogi.ocds import model as ocds_model
 from ckanext.mogi.validation import cli as validation_cli
 from ckanext.mogi.validation import jobs as validation_jobs
 
@@ -216,6 +218,10 @@ def load_demo_catalogue(reset_db, migrate_db_for) -> Callable[[], LoadSummary]:
             # What `make run`'s job worker does next: every table validated.
             for _pkg, res in validation_cli.tables():
                 validation_jobs.validate_resource(res.id)
+            # And the OCDS imports its saved tender dumps queued.
+            for row in ocds_model.all_imports():
+                if row["state"] == ocds_model.QUEUED:
+                    ocds_imports.import_resource(row["resource_id"], row["source"])
             return summary
         finally:
             plugins.unload_all()
