@@ -95,3 +95,14 @@ def test_the_distribution_downloads_the_dataset_releases(catalogue: Graph):
                                 id="licitacoes-2022", private=False)
     finally:
         plugins.unload_all()
+
+
+def test_the_demo_portal_shows_the_884_processes(catalogue: Graph):
+    plugins.load_all()
+    try:
+        page = _get_test_app().get("/licitacoes", status=200).get_data(as_text=True)
+        assert "884 processos encontrados" in page
+        assert "Secretaria de Gestão e Contratações Públicas" in helpers.call_action(
+            "package_show", id="licitacoes-2022")["organization"]["title"]
+    finally:
+        plugins.unload_all()

@@ -115,3 +115,30 @@ def test_a_lost_job_is_queued_again_then_given_up(published, ocds_worker, ckan_c
     assert summary.failed == [first]
     state = omodel.get_import(first)
     assert state["state"] == "failed" and "interrompida 2 vezes" in state["error"]
+
+
+LICITACOES_CSV = (
+    "orgao,ano,numero_licitacao,modalidade,objeto,descricao,situacao,data_abertura,"
+    "data_publicacao,valor_estimado,link_edital\n"
+    'PMMC,2022,0127/2022,Pregão Eletrônico,"ÓLEOS, GRAXAS E LUBRIFICANTES",'
+    'AQ DE ÓLEO PARA MOTOR,CONCLUÍDA,05/10/2022,22/09/2022,"1.234.567,89",'
+    "https://licitacao-mgcon.mogidascruzes.sp.gov.br/arquivo/download/65442\n"
+    "SEMAE,2022,0045/2022,Concorrência,AMPLIAÇÃO DA REDE DE ESGOTO,,PUBLICADA,10/11/2022,"
+    '20/10/2022,"8.950.000,00",\n')
+
+
+def test_a_validated_licitacoes_table_becomes_releases(
+        tender_dataset, upload_table, validation_worker, app):
+    dataset = tender_dataset("tabela-de-licitacoes")
+    resource = upload_table(dataset, LICITACOES_CSV, "licitacoes.csv",
+                            esquema_biblioteca="licitacoes")
+    validation_worker()  # validation, then the DataStore load, then the import
+    state = omodel.get_import(resource["id"])
+    assert state is not None and state["state"] == "imported", state
+    assert state["releases"] == 2
+    body = app.get("/ocds/releases.json").json
+    titles = sorted(r["tender"]["title"] for r in body["releases"])
+    assert titles == ["AMPLIAÇÃO DA REDE DE ESGOTO", "ÓLEOS, GRAXAS E LUBRIFICANTES"]
+    ocid = next(r["ocid"] for r in body["releases"] if r["buyer"]["name"].startswith("Pref"))
+    page = app.get(f"/licitacoes/{ocid}").get_data(as_text=True)
+    assert "R$\xa01.234.567,89" in page

@@ -110,3 +110,19 @@ def test_a_deleted_dataset_publishes_nothing(published, app, sysadmin):
     helpers.call_action("package_delete", context={"user": sysadmin["name"]},
                         id=published["dataset"]["id"])
     assert app.get("/ocds/releases.json").json["releases"] == []
+
+
+def test_the_same_dump_in_two_datasets_is_published_once(published, tender_dataset,
+                                                          upload_json, ocds_worker, app):
+    from ocds_paths import DUMP_2022
+
+    again = tender_dataset("copia-2022")
+    upload_json(again, DUMP_2022.read_bytes(), "copia.json")
+    ocds_worker()
+    body = app.get("/ocds/releases.json?page=1").json
+    assert body["links"]["next"].endswith("page=2")
+    records = app.get("/ocds/records.json?page=9").json  # the last page: 801 to 884
+    assert len(records["records"]) == 84
+    assert not errors(records)
+    year = json.loads(app.get("/ocds/2022/releases.json").get_data(as_text=True))
+    assert len(year["releases"]) == 431

@@ -95,10 +95,11 @@ def releases_of(ocid: str) -> list[dict[str, Any]]:
     return [dict(row._mapping) for row in rows]
 
 
-def count_releases(year: int | None = None) -> int:
-    where = [public()] + ([R.c.year == year] if year is not None else [])
+def count_releases() -> int:
+    """Distinct public releases (the same file published twice counts once)."""
     return int(model.Session.execute(
-        sa.select(sa.func.count()).select_from(R).where(*where)).scalar_one())
+        sa.select(sa.func.count(sa.distinct(sa.tuple_(R.c.ocid, R.c.release_id))))
+        .where(public())).scalar_one())
 
 
 def count_processes() -> int:
@@ -108,8 +109,8 @@ def count_processes() -> int:
 
 def releases_page(offset: int, limit: int) -> list[dict[str, Any]]:
     rows = model.Session.execute(
-        sa.select(R.c.release).where(public())
-        .order_by(R.c.ocid, R.c.resource_id, R.c.seq).offset(offset).limit(limit)).scalars()
+        sa.select(R.c.release).where(public()).distinct(R.c.ocid, R.c.release_id)
+        .order_by(R.c.ocid, R.c.release_id).offset(offset).limit(limit)).scalars()
     return list(rows)
 
 
@@ -127,8 +128,11 @@ def releases_by_ocid(ocids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
     rows = model.Session.execute(
         sa.select(R.c.ocid, R.c.release).where(R.c.ocid.in_(list(ocids)), public())
         .order_by(R.c.ocid, R.c.date.asc().nulls_first(), R.c.resource_id, R.c.seq))
+    seen: set[tuple[str, str]] = set()
     for ocid, release in rows:
-        found[ocid].append(release)
+        if (ocid, release["id"]) not in seen:  # the same file published twice
+            seen.add((ocid, release["id"]))
+            found[ocid].append(release)
     return found
 
 
@@ -140,8 +144,8 @@ def stream_releases(year: int | None = None, package_id: str | None = None
         where.append(R.c.year == year)
     if package_id is not None:
         where.append(R.c.package_id == package_id)
-    statement = (sa.select(R.c.release).where(*where)
-                 .order_by(R.c.ocid, R.c.resource_id, R.c.seq)
+    statement = (sa.select(R.c.release).where(*where).distinct(R.c.ocid, R.c.release_id)
+                 .order_by(R.c.ocid, R.c.release_id)
                  .execution_options(yield_per=STREAM_BATCH))
     yield from model.Session.execute(statement).scalars()
 
