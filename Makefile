@@ -32,7 +32,7 @@ lint:  ## ruff check (needs only the venv and the pinned stack)
 	@source scripts/lib.sh && ensure_venv && ensure_stack && \
 	"$$VENV/bin/ruff" check $(wildcard ckanext tests bench)
 
-bench: install  ## Run a benchmark: BENCH=search|dcat|validation|web|limits|datastore|panel (default search); BENCH_ARGS are passed on
+bench: install  ## Run a benchmark: BENCH=search|dcat|validation|web|limits|datastore|panel|ocds (default search); BENCH_ARGS are passed on
 	@source scripts/lib.sh && ensure_services && \
 	if [[ ! -f bench/$(BENCH).py ]]; then die "bench/$(BENCH).py not found"; fi && \
 	log "python bench/$(BENCH).py $(BENCH_ARGS)" && "$$VENV/bin/python" bench/$(BENCH).py $(BENCH_ARGS)

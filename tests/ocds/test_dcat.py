@@ -106,3 +106,15 @@ def test_the_demo_portal_shows_the_884_processes(catalogue: Graph):
             "package_show", id="licitacoes-2022")["organization"]["title"]
     finally:
         plugins.unload_all()
+
+
+def test_the_distribution_states_its_exact_byte_size(catalogue: Graph):
+    plugins.load_all()
+    try:
+        app = _get_test_app()
+        body = app.get("/ocds/dataset/licitacoes-2018/releases.json", status=200).get_data()
+        distribution = URIRef(f"{SITE}/ocds/dataset/licitacoes-2018/releases.json")
+        assert int(catalogue.value(distribution, DCAT.byteSize)) == len(body)
+        assert catalogue.value(distribution, DCTERMS.issued) is not None
+    finally:
+        plugins.unload_all()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
@@ -36,6 +37,7 @@ def row(release: Mapping[str, Any]) -> dict[str, Any]:
         "date": release.get("date"),
         "search": fold(about.search_text),
         "release": dict(release),
+        "bytes": len(json.dumps(release, ensure_ascii=False).encode("utf-8")),
     }
 
 

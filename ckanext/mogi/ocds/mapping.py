@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -47,9 +47,8 @@ _ID_UNSAFE = re.compile(r"[^A-Za-z0-9]+")
 
 def fold(text: Any) -> str:
     """Matching key: trimmed, lower case, without accents, single spaces."""
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    return " ".join(_NON_WORD.sub(" ", plain).split())
+    plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    return " ".join(_NON_WORD.sub(" ", plain.lower()).split())
 
 
 def id_part(text: str) -> str:
@@ -68,11 +67,11 @@ def digest(data: Any) -> str:
 
 
 @dataclass(frozen=True)
-class Rule:
-    """A word rule of ``codes.yaml`` (document types, events)."""
+class Rules:
+    """The word rules of ``codes.yaml`` (document types, events), indexed by
+    the first word of each phrase: ``word -> [(phrase, rule order, result)]``."""
 
-    phrases: tuple[tuple[str, ...], ...]
-    result: Mapping[str, Any]
+    by_first_word: Mapping[str, tuple[tuple[tuple[str, ...], int, Mapping[str, Any]], ...]]
 
 
 @dataclass(frozen=True)
@@ -84,16 +83,20 @@ class Codes:
     tender_status: Mapping[str, str]
     contract_status: Mapping[str, str]
     status_tags: Mapping[str, str]
-    document_types: tuple[Rule, ...]
+    document_types: Rules
     document_type_default: str
-    events: tuple[Rule, ...]
+    events: Rules
     event_default: Mapping[str, Any]
 
 
-def _rules(entries: list[dict[str, Any]], key: str | None) -> tuple[Rule, ...]:
-    return tuple(Rule(tuple(tuple(fold(w).split()) for w in e["words"]),
-                      {key: e[key]} if key else {k: v for k, v in e.items() if k != "words"})
-                 for e in entries)
+def _rules(entries: list[dict[str, Any]], key: str | None) -> Rules:
+    index: dict[str, list[tuple[tuple[str, ...], int, Mapping[str, Any]]]] = {}
+    for order, entry in enumerate(entries):
+        result = {key: entry[key]} if key else {k: v for k, v in entry.items() if k != "words"}
+        for words in entry["words"]:
+            phrase = tuple(fold(words).split())
+            index.setdefault(phrase[0], []).append((phrase, order, result))
+    return Rules({word: tuple(found) for word, found in index.items()})
 
 
 def _read(name: str) -> dict[str, Any]:
@@ -123,26 +126,27 @@ def table(source: str) -> dict[str, Any]:
     return _read(f"{source}.yaml")
 
 
-def classify(rules: tuple[Rule, ...], title: str) -> Mapping[str, Any] | None:
+def classify(rules: Rules, title: str) -> Mapping[str, Any] | None:
     """The result of the rule with the longest phrase that starts the title
-    (after its numbering and an "Anexo IV -" prefix); else the first rule with
-    a phrase anywhere in it; else None."""
+    (after its numbering and an "Anexo IV -" prefix); else the first rule
+    (in the file's order) with a phrase anywhere in it; else None."""
     words = fold(_NUMBERING.sub("", fold(title)))
     words = _ANNEX_PREFIX.sub("", words) or words
     tokens = tuple(words.split())
+    index = rules.by_first_word
     best: tuple[int, Mapping[str, Any]] | None = None
-    for rule in rules:
-        for phrase in rule.phrases:
-            if tokens[:len(phrase)] == phrase and (best is None or len(phrase) > best[0]):
-                best = (len(phrase), rule.result)
+    for phrase, _order, result in index.get(tokens[0], ()) if tokens else ():
+        if tokens[:len(phrase)] == phrase and (best is None or len(phrase) > best[0]):
+            best = (len(phrase), result)
     if best:
         return best[1]
-    for rule in rules:
-        for phrase in rule.phrases:
-            n = len(phrase)
-            if any(tokens[i:i + n] == phrase for i in range(len(tokens) - n + 1)):
-                return rule.result
-    return None
+    first: tuple[int, Mapping[str, Any]] | None = None
+    for position, token in enumerate(tokens):
+        for phrase, order, result in index.get(token, ()):
+            if tokens[position:position + len(phrase)] == phrase and (
+                    first is None or order < first[0]):
+                first = (order, result)
+    return first[1] if first else None
 
 
 # ---------------------------------------------------------------- the record
@@ -289,7 +293,7 @@ def as_method(value: Any, ctx: Context, path: str) -> str | None:
 def as_tender_status(value: Any, ctx: Context, path: str) -> str | None:
     if not present(value, ctx):
         ctx.report("warning", "status_empty",
-                   N_("The process has no status (situação): tender.status left out."), path)
+                   N_("The process has no status: tender.status left out."), path)
         return None
     status = codes().tender_status.get(fold(value))
     if status is None:
@@ -310,6 +314,7 @@ def as_contract_status(value: Any, ctx: Context, path: str) -> str | None:
     return status
 
 
+@lru_cache(maxsize=4096)
 def document_type(title: str) -> str:
     found = classify(codes().document_types, title)
     return found["type"] if found else codes().document_type_default

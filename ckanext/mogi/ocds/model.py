@@ -3,14 +3,16 @@
 - ``mogi_ocds_release``: one row per release of a resource (``seq`` keeps the
   source's order), with the columns the pages filter and sort on (``ocid``,
   ``buyer``, ``modality``, ``status``, ``year``, ``date``), a Portuguese
-  full-text vector (``search``) and the release itself (``release``, JSONB).
+  full-text vector (``search``), the release itself (``release``, JSONB) and
+  its size as the packages write it (``bytes``: the distribution's byte size).
   A resource's releases are replaced as a whole, in one transaction
   (:func:`replace_releases`): readers see the old set or the new one.
 - ``mogi_ocds_import``: the import state of each resource whose file or table
   was looked at (see :mod:`.imports`): ``state`` (``queued``, ``importing``,
   ``imported``, ``failed``, ``skipped``: not OCDS material), the job, the
   attempts, ``fingerprint`` (what was imported: the file's hash, or the
-  table's verdict), how many releases, the ``findings`` staff see, ``error``.
+  table's verdict), how many releases, the ``findings`` staff see, ``error``,
+  ``created`` (first seen: the OCDS distribution's issue date).
 
 Visibility is never stored: every public query joins CKAN's ``package`` table
 (:func:`public_clause`), so a dataset made private, deleted or draft drops
@@ -47,6 +49,7 @@ release_table = sa.Table(
     sa.Column("date", sa.DateTime(timezone=True)),
     sa.Column("search", TSVECTOR, nullable=False),
     sa.Column("release", JSONB, nullable=False),
+    sa.Column("bytes", sa.Integer, nullable=False),
 )
 
 import_table = sa.Table(
@@ -60,6 +63,8 @@ import_table = sa.Table(
     sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
     sa.Column("fingerprint", sa.UnicodeText),
     sa.Column("updated", sa.DateTime, nullable=False),
+    sa.Column("created", sa.DateTime, nullable=False,
+              server_default=sa.text("timezone('utc', now())")),
     sa.Column("imported_at", sa.DateTime),
     sa.Column("releases", sa.Integer),
     sa.Column("findings", JSONB),

@@ -178,6 +178,24 @@ def public_datasets_with_releases(package_ids: Sequence[str]) -> dict[str, int]:
     return {package_id: int(count) for package_id, count in rows}
 
 
+def dataset_size(package_id: str) -> tuple[int, int]:
+    """How many distinct public releases the dataset has, and their bytes."""
+    distinct = (sa.select(R.c.bytes).where(R.c.package_id == package_id, public())
+                .distinct(R.c.ocid, R.c.release_id).subquery())
+    count, total = model.Session.execute(
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(distinct.c.bytes), 0))
+    ).one()
+    return int(count), int(total)
+
+
+def first_import(package_id: str) -> Any:
+    """When the dataset first had releases imported (the distribution's issue date)."""
+    return model.Session.execute(
+        sa.select(sa.func.min(import_table.c.created)).where(
+            import_table.c.package_id == package_id, import_table.c.releases > 0)
+    ).scalar_one()
+
+
 def dataset_links(package_ids: Sequence[str]) -> list[Mapping[str, str]]:
     """Name and title of each public dataset, for the process page's links."""
     if not package_ids:

@@ -34,6 +34,8 @@ def upgrade() -> None:
         sa.Column("date", sa.DateTime(timezone=True)),
         sa.Column("search", TSVECTOR, nullable=False),
         sa.Column("release", JSONB, nullable=False),
+        # Bytes of the release as the packages write it (UTF-8 JSON).
+        sa.Column("bytes", sa.Integer, nullable=False),
     )
     op.create_index(f"{RELEASES}_ocid_idx", RELEASES, ["ocid"])
     op.create_index(f"{RELEASES}_package_idx", RELEASES, ["package_id"])
@@ -49,6 +51,8 @@ def upgrade() -> None:
         sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
         sa.Column("fingerprint", sa.UnicodeText),
         sa.Column("updated", sa.DateTime, nullable=False),
+        sa.Column("created", sa.DateTime, nullable=False,
+                  server_default=sa.text("timezone('utc', now())")),
         sa.Column("imported_at", sa.DateTime),
         sa.Column("releases", sa.Integer),
         sa.Column("findings", JSONB),
