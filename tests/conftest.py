@@ -21,6 +21,8 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.serving import make_server
 
 from ckanext.mogi.demo.loader import LoadSummary, load_demo, resolve_source
+from ckanext.mogi.ocds import imports as ocds_imports
+from ckanext.mogi.ocds import model as ocds_model
 from ckanext.mogi.validation import cli as validation_cli
 from ckanext.mogi.validation import jobs as validation_jobs
 
@@ -80,6 +82,10 @@ def clean_db(reset_db, migrate_db_for, with_plugins):
         jobs.get_queue(queue or jobs.DEFAULT_QUEUE_NAME).empty()
     if plugins.plugin_loaded("mogi_governance"):
         migrate_db_for("mogi_governance")
+    if plugins.plugin_loaded("mogi_ocds"):
+        migrate_db_for("mogi_ocds")
+        queue = plugins.toolkit.config.get("ckanext.mogi.ocds.queue")
+        jobs.get_queue(queue or jobs.DEFAULT_QUEUE_NAME).empty()
     if plugins.plugin_loaded("activity"):
         migrate_db_for("activity")
 
@@ -94,6 +100,8 @@ def validation_worker(ckan_config, monkeypatch) -> Iterator[Callable[[], None]]:
     monkeypatch.setitem(ckan_config, "ckanext.mogi.validation.queue", queue)
     # The DataStore loads that verdicts queue run in the same burst.
     monkeypatch.setitem(ckan_config, "ckanext.mogi.datastore.queue", queue)
+    # And the OCDS imports that saved dumps and loaded tables queue.
+    monkeypatch.setitem(ckan_config, "ckanext.mogi.ocds.queue", queue)
 
     def run() -> None:
         from ckanext.mogi.validation import sandbox
@@ -204,11 +212,16 @@ def load_demo_catalogue(reset_db, migrate_db_for) -> Callable[[], LoadSummary]:
             migrate_db_for("mogi_validation")
             migrate_db_for("mogi_datastore")
             migrate_db_for("mogi_governance")
+            migrate_db_for("mogi_ocds")
             migrate_db_for("activity")
             summary = load_demo(resolve_source())
             # What `make run`'s job worker does next: every table validated.
             for _pkg, res in validation_cli.tables():
                 validation_jobs.validate_resource(res.id)
+            # And the OCDS imports its saved tender dumps queued.
+            for row in ocds_model.all_imports():
+                if row["state"] == ocds_model.QUEUED:
+                    ocds_imports.import_resource(row["resource_id"], row["source"])
             return summary
         finally:
             plugins.unload_all()

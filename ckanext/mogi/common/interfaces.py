@@ -8,7 +8,8 @@ so that each works whether or not the other is enabled.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import click
 from ckan.plugins.interfaces import Interface
@@ -52,3 +53,23 @@ class IMogiCachedPages(Interface):
     def cached_page_paths(self) -> Iterable[str]:
         """Exact paths, without a locale prefix (``/transparencia/qualidade``)."""
         return ()
+
+
+class IMogiDistributions(Interface):
+    """Distributions a plugin derives for a dataset, besides its resources
+    (``mogi_ocds``: the dataset's procurement processes in OCDS).
+
+    The DCAT-BR profile (``mogi_dcat``) asks every implementation while it
+    describes a dataset and writes each entry as a ``dcat:Distribution``,
+    as it writes a resource; the entries also key the catalogue's cached
+    fragments, so a change shows at once. Never called for a private dataset,
+    and an implementation must return nothing for one all the same.
+    """
+
+    def dataset_distributions(self, dataset_dict: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """Resource-like dicts: ``uri`` (the distribution's IRI), ``name``,
+        ``description``, ``url`` (download), ``format`` (a code of the format
+        vocabulary, e.g. ``JSON``), ``mimetype``, ``schema`` (the address of
+        the standard it conforms to: ``dct:conformsTo``), ``tipo_recurso``,
+        ``idioma``, ``created`` and ``metadata_modified`` (ISO 8601)."""
+        return []

@@ -65,6 +65,7 @@ from redis.exceptions import RedisError
 
 from ckanext.mogi.dcat import iri, quality
 from ckanext.mogi.dcat.http import fingerprint
+from ckanext.mogi.dcat.profile import derived_distributions
 
 log = logging.getLogger(__name__)
 
@@ -210,9 +211,12 @@ def fragment_key(dataset_dict: Mapping[str, Any], kind: str, profiles: Sequence[
     org = dataset_dict.get("owner_org") or ""
     # The quality measurements change with the calendar (freshness) and the
     # tables' verdicts, neither of which moves metadata_modified.
+    # So do the distributions other plugins derive (IMogiDistributions).
     state = repr((dataset_dict.get("id"), dataset_dict.get("metadata_modified"),
                   org, organisations.digests.get(org), kind, tuple(profiles), fingerprint,
-                  quality.state(dataset_dict)))
+                  quality.state(dataset_dict),
+                  json.dumps(derived_distributions(dataset_dict), sort_keys=True,
+                             default=str)))
     return KEY_PREFIX + hashlib.sha256(state.encode("utf-8")).hexdigest()
 
 

@@ -22,6 +22,7 @@ import functools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import ckan.plugins as p
 import sqlalchemy as sa
 from ckan import model
 from ckan.plugins import toolkit as tk
@@ -34,6 +35,7 @@ from rdflib.term import Node
 
 from ckanext.mogi.common import vocabularies
 from ckanext.mogi.common.city import city
+from ckanext.mogi.common.interfaces import IMogiDistributions
 from ckanext.mogi.common.lists import as_list
 from ckanext.mogi.dcat import iri, quality
 from ckanext.mogi.dcat import mappings as m
@@ -107,6 +109,18 @@ def is_downloadable(resource_dict: Mapping[str, Any]) -> bool:
     return (resource_dict.get("url_type") == "upload"
             or (resource_dict.get("tipo_recurso") not in m.NOT_DOWNLOADABLE_TYPES
                 and resource_format(resource_dict) not in m.NOT_DOWNLOADABLE_FORMATS))
+
+
+def derived_distributions(dataset_dict: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The distributions other plugins derive for a public dataset
+    (``IMogiDistributions``: e.g. its procurement processes in OCDS), written
+    as its resources are. None for a private or inactive dataset."""
+    if dataset_dict.get("private") or dataset_dict.get("state", "active") != "active":
+        return []
+    found: list[dict[str, Any]] = []
+    for plugin in p.PluginImplementations(IMogiDistributions):
+        found.extend(plugin.dataset_distributions(dataset_dict))
+    return found
 
 
 def _is_true(value: Any) -> bool:
@@ -275,10 +289,10 @@ class DCATBRProfile(EuropeanDCATAP3Profile):
     # ------------------------------------------------------------------ dataset
 
     def graph_from_dataset(self, dataset_dict, dataset_ref):
+        resources = [*(dataset_dict.get("resources") or []),
+                     *derived_distributions(dataset_dict)]
         parent_dict = _without(dataset_dict, PARENT_DATASET_KEYS)
-        parent_dict["resources"] = [
-            _without(r, PARENT_RESOURCE_KEYS) for r in dataset_dict.get("resources") or []
-        ]
+        parent_dict["resources"] = [_without(r, PARENT_RESOURCE_KEYS) for r in resources]
         super().graph_from_dataset(parent_dict, dataset_ref)
         g = self.g
         self._bind_namespaces()
@@ -311,7 +325,7 @@ class DCATBRProfile(EuropeanDCATAP3Profile):
             g.add((dataset_ref, FOAF.page, page))
             g.add((page, RDF.type, FOAF.Document))
 
-        for resource_dict in dataset_dict.get("resources") or []:
+        for resource_dict in resources:
             distribution = CleanedURIRef(resource_uri(resource_dict))
             self._graph_distribution(dataset_dict, resource_dict, distribution, access_codes)
 
