@@ -8,6 +8,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+import flask
+
 from ckanext.mogi.common.i18n import translate as _
 from ckanext.mogi.ocds import convert, publication, queries, releases
 
@@ -24,11 +26,27 @@ def package_bytes(path: str, package_id: str, count: int, release_bytes: int) ->
     return len(empty.encode("utf-8")) + release_bytes + max(count - 1, 0)
 
 
+_REQUEST_KEY = "mogi_ocds_datasets_with_releases"
+
+
+def _datasets_with_releases() -> frozenset[str]:
+    """:func:`.queries.datasets_with_releases`, read once per request: the
+    DCAT-BR catalogue asks for every dataset of its page, and most have none."""
+    if not flask.has_request_context():
+        return queries.datasets_with_releases()
+    found = flask.g.get(_REQUEST_KEY)
+    if found is None:
+        found = queries.datasets_with_releases()
+        setattr(flask.g, _REQUEST_KEY, found)
+    return found
+
+
 def dataset_distributions(dataset_dict: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The dataset's OCDS distribution, when it is public and has releases."""
     package_id = dataset_dict.get("id")
     if not package_id or dataset_dict.get("private") or \
-            dataset_dict.get("state", "active") != "active":
+            dataset_dict.get("state", "active") != "active" or \
+            package_id not in _datasets_with_releases():
         return []
     count, release_bytes = queries.dataset_size(package_id)
     if not count:

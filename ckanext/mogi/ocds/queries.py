@@ -178,6 +178,15 @@ def public_datasets_with_releases(package_ids: Sequence[str]) -> dict[str, int]:
     return {package_id: int(count) for package_id, count in rows}
 
 
+def datasets_with_releases() -> frozenset[str]:
+    """Ids of the datasets a resource of which has releases imported, whatever
+    their visibility (callers check it): one statement over the import table,
+    one row per imported resource."""
+    rows = model.Session.execute(sa.select(import_table.c.package_id).where(
+        import_table.c.releases > 0).distinct())
+    return frozenset(package_id for (package_id,) in rows)
+
+
 def dataset_size(package_id: str) -> tuple[int, int]:
     """How many distinct public releases the dataset has, and their bytes."""
     distinct = (sa.select(R.c.bytes).where(R.c.package_id == package_id, public())
