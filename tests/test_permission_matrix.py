@@ -50,6 +50,9 @@ from sample_data import dataset_fields
 from validate_docbr import CPF
 from werkzeug.datastructures import FileStorage
 
+from ckanext.mogi.ocds import imports as ocds_imports
+from ckanext.mogi.ocds import releases as ocds_releases
+
 USERS = ("anonymous", "other", "editor", "sysadmin")
 OUTSIDERS = ("anonymous", "other")
 STAFF = ("editor", "sysadmin")
@@ -118,6 +121,7 @@ def world(reset_db, migrate_db_for) -> Iterator[SimpleNamespace]:
         migrate_db_for("mogi_validation")
         migrate_db_for("mogi_datastore")
         migrate_db_for("mogi_governance")
+        migrate_db_for("mogi_ocds")
         migrate_db_for("activity")
         queue.empty()
 
@@ -140,6 +144,20 @@ def world(reset_db, migrate_db_for) -> Iterator[SimpleNamespace]:
         link = helpers.call_action(
             "resource_create", context={"user": sysadmin["name"]}, package_id=private["id"],
             url="http://example.com/segredo.bin", name=f"Link {res_name}", format=fmt)
+
+        # A tender dump of the private dataset, imported: its processes never published.
+        process_id, tender = _token("9"), _token("segredoobjeto")
+        dump = _upload(sysadmin, private, json.dumps([{
+            "dados": {"ano": "2022", "idlicitacao": process_id, "orgao": "PMMC",
+                      "situacaos": "PUBLICADA", "tipo": "Pregão Eletrônico",
+                      "licitacao": "0001/2022", "dataabertura": "10/03/2022",
+                      "publicacaoinicio": "01/03/2022", "publicacaofim": "01/03/2023"},
+            "ocorrencias": [], "anexos": [], "descricao": f"Objeto {tender}",
+            "objeto": f"Objeto {tender}"}], ensure_ascii=False), "licitacoes.json",
+            format="JSON", name="Licitações (JSON)")
+        ocds_imports.import_resource(dump["id"], ocds_imports.DUMP)
+        process_ocid = ocds_releases.ocid(
+            plugins.toolkit.config.get("ckanext.mogi.ocds.ocid_prefix"), "PMMC", process_id)
 
         public = _create(sysadmin, org_a, _token("publico-"), private=False)
         helpers.call_action("resource_create", context={"user": sysadmin["name"]},
@@ -182,7 +200,7 @@ def world(reset_db, migrate_db_for) -> Iterator[SimpleNamespace]:
                                      id=private["id"])[0]
         objects = {
             "private": _obj(private, private_res, tag=tag, fmt=fmt, view=view["id"],
-                            activity=latest["id"]),
+                            activity=latest["id"], ocid=process_ocid),
             "public": _obj(public, None),
             "public_b": _obj(public_b, None),
             "held": _obj(held, held_res),
@@ -198,7 +216,7 @@ def world(reset_db, migrate_db_for) -> Iterator[SimpleNamespace]:
         secrets = {
             # Everything of the private dataset, and the bytes of every file.
             "private": [private["id"], private["name"], title, notes, tag, fmt, res_name,
-                        private_res["id"], link["id"], content],
+                        private_res["id"], link["id"], content, process_id, tender],
             "held": [held_content],
             "flagged": [flagged_content, *cpfs, *digits],
         }

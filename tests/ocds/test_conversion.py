@@ -11,9 +11,10 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import ocdsmerge.rules
 import pytest
 
-from ckanext.mogi.ocds import check, releases
+from ckanext.mogi.ocds import check, mapping, releases
 
 SHARED = Path(__file__).parents[2].parent / "shared"
 SCHEMA_DIR = SHARED / "standards" / "ocds" / "1.1.5"
@@ -59,7 +60,7 @@ def test_every_process_becomes_one_valid_record(converted, standard):
     text = "".join(releases.iter_release_package(rels, **HEAD))
     assert json.loads(text) == json.loads(json.dumps(package))
 
-    records = releases.record_package(rels, schema_dir=SCHEMA_DIR, **HEAD)
+    records = releases.record_package(rels, **HEAD)
     assert len(records["records"]) == 884
     assert check.validate_package(records, standard) == []
     compiled = records["records"][0]["compiledRelease"]
@@ -235,10 +236,16 @@ def test_the_contratos_sample_yields_awards_and_contracts_in_reais(standard):
     # The tender (licitacoes) and its contract (contratos) make one record.
     tenders = [c.release for c in releases.releases_from_rows(
         rows("licitacoes"), "licitacoes", prefix=PREFIX, published=PUBLISHED)]
-    package = releases.record_package([*tenders, *(c.release for c in contracts)],
-                                      schema_dir=SCHEMA_DIR, **HEAD)
+    package = releases.record_package([*tenders, *(c.release for c in contracts)], **HEAD)
     assert check.validate_package(package, standard) == []
     joined = next(r for r in package["records"] if r["ocid"] == first["ocid"])
     assert len(joined["releases"]) == 2
     assert joined["compiledRelease"]["tender"]["title"] == "ÓLEOS, GRAXAS E LUBRIFICANTES"
     assert joined["compiledRelease"]["contracts"][0]["value"]["amount"] == 1250300.5
+
+
+def test_the_shipped_merge_rules_are_the_standards():
+    """Records are compiled with merge rules kept as data (no schema folder on
+    the server): the same ocdsmerge derives from OCDS 1.1.5's release schema."""
+    schema = json.loads((SCHEMA_DIR / "dereferenced-release-schema.json").read_text("utf-8"))
+    assert mapping.merge_rules() == ocdsmerge.rules.get_merge_rules(schema)

@@ -121,11 +121,10 @@ def validate(ctx: click.Context, file: Path, schema_dir: Path | None,
 @click.option("--records", is_flag=True, help=N_("Write a record package."))
 @click.option("--uri", default="",
               help=N_("The package's uri. Default: the file's own (file://...)."))
-@schema_dir_option
 @prefix_option
 @click.pass_context
 def convert(ctx: click.Context, file: Path, output: Path | None, records: bool, uri: str,
-            schema_dir: Path | None, prefix: str | None) -> None:
+            prefix: str | None) -> None:
     """Convert the dump FILE into an OCDS package."""
     counts: Counter[str] = Counter()
     published = now()
@@ -143,13 +142,12 @@ def convert(ctx: click.Context, file: Path, output: Path | None, records: bool, 
     try:
         with file.open("rb") as stream:
             if records:
-                package = releases.record_package(
-                    converted(stream), schema_dir=check.resolve_schema_dir(schema_dir), **head)
+                package = releases.record_package(converted(stream), **head)
                 json.dump(package, target, ensure_ascii=False)
             else:
                 for piece in releases.iter_release_package(converted(stream), **head):
                     target.write(piece)
-    except (check.SchemaDirError, dump.DumpError, OSError) as error:
+    except (dump.DumpError, OSError) as error:
         _fail(ctx, error)
     finally:
         if output:

@@ -121,6 +121,14 @@ def codes() -> Codes:
 
 
 @cache
+def merge_rules() -> dict[tuple[str, ...], str]:
+    """ocdsmerge's merge rules of OCDS 1.1.5 (``data/merge_rules.yaml``):
+    ``{field path: rule}``."""
+    return {tuple(path.split(".")): rule
+            for rule, paths in _read("merge_rules.yaml").items() for path in paths}
+
+
+@cache
 def table(source: str) -> dict[str, Any]:
     """The field table of a source: ``dump``, ``licitacoes`` or ``contratos``."""
     return _read(f"{source}.yaml")

@@ -19,7 +19,6 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Any, BinaryIO
 
 from ckanext.mogi.common.i18n import N_
@@ -222,40 +221,32 @@ def iter_release_package(releases: Iterable[Mapping[str, Any]], *, uri: str,
 
 
 @cache
-def _merger(schema_dir: str) -> Any:
+def _merger() -> Any:
     import ocdsmerge
 
-    schema = json.loads((Path(schema_dir) / "dereferenced-release-schema.json")
-                        .read_text("utf-8"))
-    return ocdsmerge.Merger(schema=schema)
+    return ocdsmerge.Merger(merge_rules=mapping.merge_rules())
 
 
-def compiled_release(releases: list[Mapping[str, Any]], *, schema_dir: str | Path) -> dict:
-    """The compiled release of one ocid's releases (ocdsmerge, with the local schema)."""
-    return _merger(str(Path(schema_dir).resolve())).create_compiled_release(
-        [dict(r) for r in releases])
+def compiled_release(releases: list[Mapping[str, Any]]) -> dict:
+    """The compiled release of one ocid's releases (ocdsmerge, with the merge
+    rules of OCDS 1.1.5: ``data/merge_rules.yaml``)."""
+    return _merger().create_compiled_release([dict(r) for r in releases])
 
 
-def records(releases: Iterable[Mapping[str, Any]], *,
-            schema_dir: str | Path) -> Iterator[dict[str, Any]]:
+def records(releases: Iterable[Mapping[str, Any]]) -> Iterator[dict[str, Any]]:
     """One record per ocid (in order of first appearance): its releases and compiled release."""
     grouped: dict[str, list[Mapping[str, Any]]] = {}
     for release in releases:
         grouped.setdefault(release["ocid"], []).append(release)
     for record_ocid, group in grouped.items():
         yield {"ocid": record_ocid, "releases": list(group),
-               "compiledRelease": compiled_release(group, schema_dir=schema_dir)}
+               "compiledRelease": compiled_release(group)}
 
 
 def record_package(releases: Iterable[Mapping[str, Any]], *, uri: str, published_date: str,
-                   publisher: str | Mapping[str, Any], schema_dir: str | Path | None = None,
-                   license: str | None = None,
+                   publisher: str | Mapping[str, Any], license: str | None = None,
                    publication_policy: str | None = None) -> dict[str, Any]:
     """A record package (a dict): one record per ocid, releases embedded,
-    with its compiledRelease. ``schema_dir``: the OCDS 1.1.5 schema folder
-    (default: :func:`ckanext.mogi.ocds.check.resolve_schema_dir`)."""
-    from ckanext.mogi.ocds.check import resolve_schema_dir
-
-    folder = schema_dir or resolve_schema_dir()
+    with its compiledRelease."""
     return {**_package_head(uri, published_date, publisher, license, publication_policy),
-            "records": list(records(releases, schema_dir=folder))}
+            "records": list(records(releases))}
