@@ -128,3 +128,13 @@ def test_no_portuguese_literal_in_python():
              for line in portuguese_literals(path, allowed)]
     assert not found, ("Portuguese literals (make them English msgids with a pt_BR "
                        "entry, or data files):\n" + "\n".join(found))
+
+
+def test_test_files_have_distinct_names():
+    """pytest imports test files by their base name (rootdir import mode, no
+    __init__.py in tests/): two folders with the same file name break the
+    collection of one of them, only when both land on the same worker."""
+    seen: dict[str, list[str]] = defaultdict(list)
+    for path in (ROOT / "tests").rglob("test_*.py"):
+        seen[path.name].append(str(path.relative_to(ROOT)))
+    assert {name: paths for name, paths in seen.items() if len(paths) > 1} == {}

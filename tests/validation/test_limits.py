@@ -160,8 +160,9 @@ def slow_table(rows: int) -> bytes:
 def test_a_slow_sync_run_hands_the_table_to_the_queue(app, new_dataset, editor,
                                                       validation_worker):
     dataset = new_dataset("lenta-sync")
-    # About 5 s of checking on this machine: over the 1 s wait and the 2 s limit.
-    resource = api_upload(app, editor, dataset, io.BytesIO(slow_table(200_000)), "lenta.csv")
+    # Over 4 s of checking even on a quiet machine (200,000 rows took 1–2 s
+    # there): well over the 1 s wait and the 2 s limit.
+    resource = api_upload(app, editor, dataset, io.BytesIO(slow_table(600_000)), "lenta.csv")
     queue = ckan_jobs.get_queue(toolkit.config["ckanext.mogi.validation.queue"])
     before = queue.count
 
@@ -207,7 +208,7 @@ def test_the_child_s_memory_limit_is_enforced_by_the_kernel(tmp_path):
 
 def test_the_child_s_cpu_limit_is_enforced_by_the_kernel(tmp_path):
     path = tmp_path / "tabela.csv"
-    path.write_bytes(slow_table(200_000))
+    path.write_bytes(slow_table(600_000))  # several seconds of CPU, even on a quiet machine
 
     started = time.monotonic()
     values = run_sandboxed(path, memory_mb=0, cpu_seconds=1)

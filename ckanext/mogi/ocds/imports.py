@@ -29,12 +29,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import logging
 import os
 import tempfile
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
@@ -417,9 +416,3 @@ def on_maintenance(_sender: Any, **_kwargs: Any) -> None:
     if summary.requeued or summary.failed:
         log.warning("OCDS reconciler: requeued %s, gave up on %s",
                     summary.requeued, summary.failed)
-
-
-def findings_text(findings: Iterable[Mapping[str, Any]] | None) -> list[str]:
-    """The import's findings as lines for staff."""
-    return [str(item.get("message") or json.dumps(item, ensure_ascii=False))
-            for item in findings or ()]

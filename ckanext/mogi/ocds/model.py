@@ -15,7 +15,7 @@
   ``created`` (first seen: the OCDS distribution's issue date).
 
 Visibility is never stored: every public query joins CKAN's ``package`` table
-(:func:`public_clause`), so a dataset made private, deleted or draft drops
+(``queries.public``), so a dataset made private, deleted or draft drops
 out of every answer at once. Declared on CKAN's metadata, so ``reset_db``
 empties them; created by the migration ``ckanext/mogi/migration/mogi_ocds``.
 """
@@ -80,13 +80,6 @@ def utcnow() -> datetime.datetime:
 
 
 # ------------------------------------------------------------------ releases
-def public_clause() -> sa.ColumnElement[bool]:
-    """Rows of active, public datasets only (CKAN's ``package`` table, read now)."""
-    pkg = model.package_table
-    return sa.exists().where(pkg.c.id == release_table.c.package_id,
-                             pkg.c.state == "active", pkg.c.private.is_(False))
-
-
 def replace_releases(resource_id: str, package_id: str,
                      rows: Iterable[Mapping[str, Any]]) -> int:
     """Replace every release of the resource with ``rows`` (dicts of the
@@ -130,12 +123,6 @@ def get_import(resource_id: str) -> dict[str, Any] | None:
     row = model.Session.execute(
         sa.select(import_table).where(import_table.c.resource_id == resource_id)).first()
     return dict(row._mapping) if row is not None else None
-
-
-def imports_of(package_id: str) -> list[dict[str, Any]]:
-    rows = model.Session.execute(sa.select(import_table).where(
-        import_table.c.package_id == package_id).order_by(import_table.c.updated))
-    return [dict(row._mapping) for row in rows]
 
 
 def all_imports() -> list[dict[str, Any]]:
