@@ -20,8 +20,7 @@ INTERNAL = "O link aponta para um endereço de rede interna, que o portal não a
 
 
 def fetch(url: str, policy: safe_http.FetchPolicy, limit: int = 1024 * 1024) -> bytes:
-    with safe_http.open_stream(url, policy) as response:
-        return b"".join(safe_http.iter_capped(response, limit, 1024))
+    return b"".join(safe_http.iter_body(url, policy, limit, 1024))
 
 
 def refused(url: str, policy: safe_http.FetchPolicy) -> safe_http.FetchError:
@@ -208,6 +207,17 @@ def test_bodies_are_capped(link_server):
         fetch(url, policy, limit=100)
 
     assert caught.value.reason == "too_big"
+
+
+def test_an_error_status_is_reported_with_its_code(link_server):
+    server = link_server("127.0.0.2")
+    policy = safe_http.FetchPolicy.build([server.server_port], ["127.0.0.2"])
+
+    with pytest.raises(safe_http.ErrorStatus) as caught:
+        fetch(server.base + "/sumiu.csv", policy)
+
+    assert caught.value.code == 404
+    assert str(caught.value) == "O servidor do link respondeu com o código HTTP 404."
 
 
 def test_unreachable_public_hosts_say_could_not_connect():

@@ -88,6 +88,7 @@ def _messages() -> dict[str, str]:
         "timeout": _("The server of the link took too long to answer."),
         "connect": _("Could not connect to the server of the link."),
         "too_big": _("The file of the link is larger than the limit of {megabytes} MB."),
+        "status": _("The server of the link answered with HTTP code {code}."),
     }
 
 
@@ -95,7 +96,7 @@ class FetchError(Exception):
     """The fetch was refused or failed; :attr:`message` tells why (translated).
 
     ``reason`` is one of ``scheme``, ``port``, ``address``, ``redirects``,
-    ``timeout``, ``connect`` and ``too_big``.
+    ``timeout``, ``connect``, ``too_big`` and ``status``.
     """
 
     def __init__(self, reason: str, **params: Any) -> None:
@@ -110,6 +111,14 @@ class FetchError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class ErrorStatus(FetchError):
+    """The server answered with an HTTP error status (4xx or 5xx)."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__("status", code=code)
+        self.code = code
 
 
 class RefusedDestination(FetchError):
@@ -384,3 +393,13 @@ def iter_capped(response: requests.Response, limit: int, chunk_size: int) -> Ite
         raise FetchError("timeout") from None
     except requests.RequestException:
         raise FetchError("connect") from None
+
+
+def iter_body(url: str, policy: FetchPolicy, limit: int, chunk_size: int) -> Iterator[bytes]:
+    """The body of a GET of ``url`` under ``policy``, in chunks: what
+    :func:`open_stream` raises, :class:`ErrorStatus` for an HTTP error status,
+    :class:`ResponseTooLarge` past ``limit`` bytes."""
+    with open_stream(url, policy) as response:
+        if response.status_code >= 400:
+            raise ErrorStatus(response.status_code)
+        yield from iter_capped(response, limit, chunk_size)

@@ -253,14 +253,13 @@ def _download(url: str, out: Any) -> str:
         float(config.get("ckanext.mogi.datastore.download_timeout")))
     digest = hashlib.sha256()
     try:
-        with safe_http.open_stream(url, policy) as response:
-            if response.status_code >= 400:
-                raise FetchError(N_("Could not download the table at {url}: the server "
-                                    "answered with HTTP code {code}."),
-                                 url=url, code=response.status_code)
-            for chunk in safe_http.iter_capped(response, limit, _CHUNK):
-                digest.update(chunk)
-                out.write(chunk)
+        for chunk in safe_http.iter_body(url, policy, limit, _CHUNK):
+            digest.update(chunk)
+            out.write(chunk)
+    except safe_http.ErrorStatus as exc:
+        raise FetchError(N_("Could not download the table at {url}: the server "
+                            "answered with HTTP code {code}."),
+                         url=url, code=exc.code) from None
     except safe_http.ResponseTooLarge:
         raise FetchError(N_("The remote table is larger than the limit of {megabytes} MB."),
                          megabytes=limit // (1024 * 1024)) from None

@@ -351,13 +351,12 @@ def _download(url: str, out: Any) -> None:
     policy = safe_http.FetchPolicy.from_config(
         float(config.get("ckanext.mogi.ocds.download_timeout")))
     try:
-        with safe_http.open_stream(url, policy) as response:
-            if response.status_code >= 400:
-                raise SourceError(N_("Could not download the file at {url}: the server "
-                                      "answered with HTTP code {code}."),
-                                   url=url, code=response.status_code)
-            for chunk in safe_http.iter_capped(response, limit, _CHUNK):
-                out.write(chunk)
+        for chunk in safe_http.iter_body(url, policy, limit, _CHUNK):
+            out.write(chunk)
+    except safe_http.ErrorStatus as exc:
+        raise SourceError(N_("Could not download the file at {url}: the server "
+                              "answered with HTTP code {code}."),
+                           url=url, code=exc.code) from None
     except safe_http.ResponseTooLarge:
         raise SourceError(N_("The remote file is larger than the limit of {megabytes} MB."),
                            megabytes=limit // (1024 * 1024)) from None

@@ -384,13 +384,12 @@ def _download(url: str, limit: int, what: str, deadline: float | None) -> Iterat
         timeout = max(0.1, deadline - time.monotonic())
     policy = fetch_policy(timeout)
     try:
-        with safe_http.open_stream(url, policy) as response:
-            if response.status_code >= 400:
-                raise FetchError(texts["status"], url=url, code=response.status_code)
-            for chunk in safe_http.iter_capped(response, limit, _CHUNK):
-                if deadline is not None and time.monotonic() > deadline:
-                    raise sandbox.Timeout()
-                yield chunk
+        for chunk in safe_http.iter_body(url, policy, limit, _CHUNK):
+            if deadline is not None and time.monotonic() > deadline:
+                raise sandbox.Timeout()
+            yield chunk
+    except safe_http.ErrorStatus as exc:
+        raise FetchError(texts["status"], url=url, code=exc.code) from None
     except safe_http.ResponseTooLarge:
         raise FetchError(texts["too_big"], megabytes=limit // (1024 * 1024)) from None
     except safe_http.FetchError as exc:
