@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
+import requests
+from ckan.tests import helpers
+
 from ckanext.mogi.ocds import queries
 
 
@@ -57,3 +61,38 @@ def test_indicators_page_links_each_sign_to_its_definition(published, app):
         assert f'href="#{anchor}"' in page and f'id="{anchor}"' in page
     assert "Lei nº 14.133/2021" in page and "art. 55" in page
     assert "Lei nº 8.666/1993" in page
+
+
+@pytest.mark.ckan_config("ckanext.mogi.search.page_cache_ttl", 60)
+def test_visitors_get_kept_pages_and_a_dataset_made_private_leaves_them(
+        live_server, tender_dataset, upload_json, ocds_worker, sysadmin):
+    """The citizens' pages are kept whole for visitors (IMogiCachedPages):
+    served again unchanged; a dataset made private leaves them at once."""
+    dataset = tender_dataset("licitacoes-curtas")
+    upload_json(dataset, [{
+        "dados": {"ano": "2022", "idlicitacao": "7001", "orgao": "PMMC",
+                  "situacaos": "PUBLICADA", "tipo": "Pregão Eletrônico",
+                  "licitacao": "0101/2022", "dataabertura": "10/03/2022",
+                  "publicacaoinicio": "01/03/2022", "publicacaofim": "01/03/2023"},
+        "ocorrencias": [], "anexos": [], "descricao": "Compra de merenda escolar",
+        "objeto": "Compra de merenda escolar"}], "licitacoes.json")
+    ocds_worker()
+    [process] = queries.search(queries.Filters(), 0, 10)[1]
+    paths = ("/licitacoes", f"/licitacoes/{process['ocid']}")
+
+    def visit(path: str, status: int = 200) -> tuple[str, bool]:
+        response = requests.get(live_server + path, timeout=30)
+        assert response.status_code == status, path
+        return response.text, response.headers.get("X-Mogi-Page-Cache") == "hit"
+
+    for path in paths:
+        first, hit = visit(path)
+        assert not hit and "Compra de merenda escolar" in first
+        second, hit = visit(path)
+        assert hit and second == first
+    helpers.call_action("package_patch", context={"user": sysadmin["name"]},
+                        id=dataset["id"], private=True)
+    search, hit = visit(paths[0])
+    assert not hit and "merenda" not in search
+    page, hit = visit(paths[1], 404)
+    assert not hit and "merenda" not in page

@@ -51,7 +51,8 @@ class IMogiCachedPages(Interface):
     """
 
     def cached_page_paths(self) -> Iterable[str]:
-        """Exact paths, without a locale prefix (``/transparencia/qualidade``)."""
+        """Regular expressions each matched against a whole path without its
+        locale prefix (``/transparencia/qualidade``, ``/licitacoes/[^/]+``)."""
         return ()
 
 

@@ -17,7 +17,7 @@ import ckan.plugins as p
 import click
 from flask import Blueprint
 
-from ckanext.mogi.common.interfaces import IMogiCommands, IMogiDistributions
+from ckanext.mogi.common.interfaces import IMogiCachedPages, IMogiCommands, IMogiDistributions
 from ckanext.mogi.common.signals import (
     DATASTORE_LOADED,
     VALIDATION_VERDICT,
@@ -36,6 +36,7 @@ class MogiOcdsPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IBlueprint)
     p.implements(IMogiDistributions)
+    p.implements(IMogiCachedPages)
 
     # IMogiCommands: ``ckan mogi ocds validate|convert``.
     def mogi_commands(self) -> list[click.Command]:
@@ -72,3 +73,9 @@ class MogiOcdsPlugin(p.SingletonPlugin):
     # IMogiDistributions: the OCDS distribution of the DCAT-BR catalogue.
     def dataset_distributions(self, dataset_dict: Any) -> list[dict[str, Any]]:
         return distribution.dataset_distributions(dataset_dict)
+
+    # IMogiCachedPages: the citizens' pages, kept whole for anonymous visitors
+    # by mogi_search's page cache (public processes only; a dataset made
+    # private leaves them at once, a new import shows within its time to live).
+    def cached_page_paths(self) -> list[str]:
+        return [r"/licitacoes/?", r"/licitacoes/[^/]+"]

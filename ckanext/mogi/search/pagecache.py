@@ -70,9 +70,10 @@ def ttl() -> int:
 
 
 def paths_pattern(extra_paths: Iterable[str] = ()) -> re.Pattern[str]:
-    """The paths whose pages may be kept: ours, and ``extra_paths`` (exact
-    paths other plugins declare), each with an optional locale prefix."""
-    alternatives = "|".join([_OWN_PATHS, *(re.escape(path) for path in extra_paths)])
+    """The paths whose pages may be kept: ours, and ``extra_paths`` (regular
+    expressions of whole paths other plugins declare), each with an optional
+    locale prefix."""
+    alternatives = "|".join([_OWN_PATHS, *(f"(?:{path})" for path in extra_paths)])
     return re.compile(rf"^(?:/[a-z]{{2}}(?:_[A-Z]{{2}})?)?(?:{alternatives})$")
 
 
