@@ -11,7 +11,8 @@ served again while nothing it shows can have changed:
 
 * **Which requests**: ``GET`` of ``/``, ``/dataset`` or ``/dataset/<name>``,
   and of the pages other plugins declare through ``IMogiCachedPages`` (the
-  public quality page of ``mogi_governance``), any locale prefix, any query
+  public quality page of ``mogi_governance``, the procurement pages of
+  ``mogi_ocds``), any locale prefix, any query
   string, with no cookie and no credentials (``Authorization``,
   ``X-CKAN-API-Key``). Anyone with a session (staff, a visitor with a flash
   message) always gets a page rendered for them.
