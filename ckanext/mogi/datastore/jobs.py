@@ -27,21 +27,19 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-import os
-import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlparse
 
 from ckan import model
-from ckan.lib import search, uploader
+from ckan.lib import search
 from ckan.plugins import toolkit
 
 from ckanext.mogi.common import safe_http
 from ckanext.mogi.common.i18n import N_, TranslatableError, translate
 from ckanext.mogi.common.jobs import job_status
+from ckanext.mogi.common.resource_file import local_path
 from ckanext.mogi.common.signals import DATASTORE_LOADED, signal
 from ckanext.mogi.datastore import loader, preview
 from ckanext.mogi.datastore import model as dmodel
@@ -222,40 +220,29 @@ def local_file(resource_id: str, validation: dict[str, Any]) -> Iterator[str]:
     res = model.Resource.get(resource_id)
     if res is None or res.state != "active":
         raise Superseded()
-    if res.url_type == "upload":
-        path = uploader.get_resource_uploader({"id": res.id, "url": res.url,
-                                               "url_type": res.url_type}).get_path(res.id)
-        if not os.path.isfile(path):
-            raise FetchError(N_("The uploaded file was not found in the portal's storage."))
-        yield str(path)
-        return
-    url = str(res.url or "")
-    if urlparse(url).scheme not in ("http", "https"):
-        raise FetchError(N_("The resource has neither an uploaded file nor an http(s) link."))
-    handle, path = tempfile.mkstemp(prefix="mogi-datastore-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            digest = _download(url, out)
-        expected = validation.get("file_sha256")
-        if not expected or digest != expected:
-            raise FetchError(N_(
-                "The file at the link changed since it was validated: run the validation "
-                "again to load it."))
+    digest = hashlib.sha256()
+    with local_path({"id": res.id, "url": res.url, "url_type": res.url_type},
+                    lambda url: _download(url, digest), error=FetchError,
+                    prefix="mogi-datastore-") as path:
+        if res.url_type != "upload":
+            expected = validation.get("file_sha256")
+            if not expected or digest.hexdigest() != expected:
+                raise FetchError(N_(
+                    "The file at the link changed since it was validated: run the validation "
+                    "again to load it."))
         yield path
-    finally:
-        os.unlink(path)
 
 
-def _download(url: str, out: Any) -> str:
+def _download(url: str, digest: Any) -> Iterator[bytes]:
+    """The table at ``url`` in chunks, each added to ``digest``."""
     config = toolkit.config
     limit = int(config.get("ckanext.mogi.datastore.max_download_mb")) * 1024 * 1024
     policy = safe_http.FetchPolicy.from_config(
         float(config.get("ckanext.mogi.datastore.download_timeout")))
-    digest = hashlib.sha256()
     try:
         for chunk in safe_http.iter_body(url, policy, limit, _CHUNK):
             digest.update(chunk)
-            out.write(chunk)
+            yield chunk
     except safe_http.ErrorStatus as exc:
         raise FetchError(N_("Could not download the table at {url}: the server "
                             "answered with HTTP code {code}."),
@@ -266,7 +253,6 @@ def _download(url: str, out: Any) -> str:
     except safe_http.FetchError as exc:
         raise FetchError(N_("Could not download the table at {url}: {reason}"),
                          url=url, reason=exc.message) from None
-    return digest.hexdigest()
 
 
 # ---------------------------------------------------------------- the queue

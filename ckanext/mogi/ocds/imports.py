@@ -30,8 +30,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-import os
-import tempfile
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -39,12 +37,12 @@ from typing import Any
 from urllib.parse import urlparse
 
 from ckan import model
-from ckan.lib import uploader
 from ckan.plugins import toolkit
 
 from ckanext.mogi.common import safe_http
 from ckanext.mogi.common.i18n import N_, TranslatableError, translate
 from ckanext.mogi.common.jobs import job_status
+from ckanext.mogi.common.resource_file import local_path
 from ckanext.mogi.ocds import convert
 from ckanext.mogi.ocds import model as omodel
 
@@ -322,37 +320,20 @@ def table_rows(resource_id: str) -> Iterator[dict[str, Any]]:
 
 
 # ------------------------------------------------------------------ the file
-@contextlib.contextmanager
-def local_file(res: model.Resource) -> Iterator[str]:
+def local_file(res: model.Resource) -> contextlib.AbstractContextManager[str]:
     """A local path to the resource's file: CKAN's stored upload, or a download
     through ``common.safe_http`` (never an internal address), size-capped."""
-    if res.url_type == "upload":
-        path = uploader.get_resource_uploader({"id": res.id, "url": res.url,
-                                               "url_type": res.url_type}).get_path(res.id)
-        if not os.path.isfile(path):
-            raise SourceError(N_("The uploaded file was not found in the portal's storage."))
-        yield str(path)
-        return
-    url = str(res.url or "")
-    if urlparse(url).scheme not in ("http", "https"):
-        raise SourceError(N_("The resource has neither an uploaded file nor an http(s) link."))
-    handle, path = tempfile.mkstemp(prefix="mogi-ocds-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            _download(url, out)
-        yield path
-    finally:
-        os.unlink(path)
+    return local_path({"id": res.id, "url": res.url, "url_type": res.url_type}, _download,
+                      error=SourceError, prefix="mogi-ocds-")
 
 
-def _download(url: str, out: Any) -> None:
+def _download(url: str) -> Iterator[bytes]:
     config = toolkit.config
     limit = int(config.get("ckanext.mogi.ocds.max_download_mb")) * 1024 * 1024
     policy = safe_http.FetchPolicy.from_config(
         float(config.get("ckanext.mogi.ocds.download_timeout")))
     try:
-        for chunk in safe_http.iter_body(url, policy, limit, _CHUNK):
-            out.write(chunk)
+        yield from safe_http.iter_body(url, policy, limit, _CHUNK)
     except safe_http.ErrorStatus as exc:
         raise SourceError(N_("Could not download the file at {url}: the server "
                               "answered with HTTP code {code}."),

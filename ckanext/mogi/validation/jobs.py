@@ -29,9 +29,7 @@ import contextlib
 import hashlib
 import json
 import logging
-import os
 import re
-import tempfile
 import time
 import traceback
 from collections.abc import Iterator
@@ -40,11 +38,12 @@ from urllib.parse import urlparse
 
 import sqlalchemy as sa
 from ckan import model
-from ckan.lib import search, uploader
+from ckan.lib import search
 from ckan.plugins import toolkit
 
 from ckanext.mogi.common import safe_http
 from ckanext.mogi.common.i18n import N_, TranslatableError, translate
+from ckanext.mogi.common.resource_file import local_path
 from ckanext.mogi.common.signals import VALIDATION_VERDICT, signal
 from ckanext.mogi.validation import blocking, sandbox, tabular
 from ckanext.mogi.validation import model as vmodel
@@ -343,32 +342,18 @@ def file_digest(path: str) -> str:
 
 
 # -------------------------------------------------------- file and schema
-@contextlib.contextmanager
-def local_file(data: dict[str, Any], deadline: float | None = None) -> Iterator[str]:
+_NO_TABLE_LINK = N_("The resource has neither an uploaded file nor an http(s) link to the table.")
+
+
+def local_file(data: dict[str, Any], deadline: float | None = None
+               ) -> contextlib.AbstractContextManager[str]:
     """A local path to the resource's file: the stored upload, or a download
     (past ``deadline``, a :func:`time.monotonic` time, :class:`sandbox.Timeout`)."""
-    if data.get("url_type") == "upload":
-        upload = uploader.get_resource_uploader(dict(data))
-        path = str(upload.get_path(data["id"]))
-        if not os.path.isfile(path):
-            raise FetchError(N_("The uploaded file was not found in the portal's storage."))
-        yield path
-        return
-    url = str(data.get("url") or "")
-    if urlparse(url).scheme not in ("http", "https"):
-        raise FetchError(
-            N_("The resource has neither an uploaded file nor an http(s) link to the table.")
-        )
-    max_mb = int(toolkit.config.get("ckanext.mogi.validation.max_download_mb"))
-    suffix = "." + (tabular.table_format(data) or "dat")
-    handle, path = tempfile.mkstemp(prefix="mogi-validacao-", suffix=suffix)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            for chunk in _download(url, max_mb * 1024 * 1024, "table", deadline):
-                out.write(chunk)
-        yield path
-    finally:
-        os.unlink(path)
+    limit = int(toolkit.config.get("ckanext.mogi.validation.max_download_mb")) * 1024 * 1024
+    return local_path(
+        data, lambda url: _download(url, limit, "table", deadline), error=FetchError,
+        prefix="mogi-validacao-", suffix="." + (tabular.table_format(data) or "dat"),
+        no_link=_NO_TABLE_LINK)
 
 
 def _download(url: str, limit: int, what: str, deadline: float | None) -> Iterator[bytes]:
