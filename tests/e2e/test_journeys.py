@@ -108,6 +108,9 @@ def test_staff_publish_a_dataset_through_the_portuguese_form(
 
     page.goto(portal + "/dataset/new")
     expect(page.locator(".stages .active")).to_contain_text("Identificação")
+    # CKAN's slug modules have started (they add the URL preview): only then
+    # does typing the title fill the address in.
+    expect(page.locator(".slug-preview")).to_be_attached()
     page.locator("#field-title").fill("Equipamentos esportivos municipais")
     expect(page.locator("#field-name")).to_have_value("equipamentos-esportivos-municipais")
     shot("page 1 without description")
